@@ -1,0 +1,90 @@
+/* wc-engine-builder.h: builds a project's engine (meson or cargo) in its own process group
+ * and finds the built library.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "wc-types.h"
+
+G_BEGIN_DECLS
+
+#define WC_TYPE_ENGINE_BUILDER (wc_engine_builder_get_type ())
+G_DECLARE_FINAL_TYPE (WcEngineBuilder, wc_engine_builder, WC, ENGINE_BUILDER, GObject)
+
+#define WC_ENGINE_BUILDER_ERROR (wc_engine_builder_error_quark ())
+
+/**
+ * WcEngineBuilderError:
+ * @WC_ENGINE_BUILDER_ERROR_TOOL_MISSING: meson/ninja or cargo is not installed
+ * @WC_ENGINE_BUILDER_ERROR_FAILED: the build failed (compiler messages in the result)
+ * @WC_ENGINE_BUILDER_ERROR_NO_LIBRARY: the build succeeded but no plugin library was found
+ * @WC_ENGINE_BUILDER_ERROR_CANCELLED: superseded or cancelled; the process group was killed
+ */
+typedef enum {
+  WC_ENGINE_BUILDER_ERROR_TOOL_MISSING,
+  WC_ENGINE_BUILDER_ERROR_FAILED,
+  WC_ENGINE_BUILDER_ERROR_NO_LIBRARY,
+  WC_ENGINE_BUILDER_ERROR_CANCELLED,
+} WcEngineBuilderError;
+
+/**
+ * WcDiagnostic:
+ * @file: path as the compiler printed it, relative to the project root when inside it
+ * @line: 1-based line, 0 when unknown
+ * @column: 1-based column, 0 when unknown
+ * @severity: "error", "warning" or "note"
+ * @message: the message text
+ */
+typedef struct
+{
+  char *file;
+  guint line;
+  guint column;
+  char *severity;
+  char *message;
+} WcDiagnostic;
+
+/**
+ * WcBuildResult:
+ * @ok: whether the build succeeded and a library was found
+ * @library: (nullable): absolute path of the built library when @ok
+ * @duration_ms: wall time of the build
+ * @output: everything the build printed (stdout and stderr interleaved)
+ * @diagnostics: (element-type WcDiagnostic): parsed compiler diagnostics
+ */
+typedef struct
+{
+  gboolean   ok;
+  char      *library;
+  double     duration_ms;
+  char      *output;
+  GPtrArray *diagnostics;
+} WcBuildResult;
+
+GQuark           wc_engine_builder_error_quark (void);
+void             wc_diagnostic_free            (WcDiagnostic     *diagnostic);
+void             wc_build_result_free          (WcBuildResult    *result);
+WcEngineBuilder *wc_engine_builder_new         (WcProject        *project);
+/* Library from the last successful build if it exists on disk, without building. */
+char            *wc_engine_builder_find_library (WcEngineBuilder *self);
+void             wc_engine_builder_build_async (WcEngineBuilder  *self,
+                                                GCancellable     *cancellable,
+                                                GAsyncReadyCallback callback,
+                                                gpointer          user_data);
+/* Returns the result even when the build failed (ok == FALSE); NULL + error only for
+ * TOOL_MISSING and CANCELLED. */
+WcBuildResult   *wc_engine_builder_build_finish (WcEngineBuilder *self,
+                                                GAsyncResult     *result,
+                                                GError          **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WcBuildResult, wc_build_result_free)
+
+G_END_DECLS
+
+/*
+ * Signals:
+ * "output-line" (const char *line): one line of build output as it arrives.
+ */

@@ -1,0 +1,66 @@
+/* wc-jsonrpc.h: JSON-RPC 2.0 dispatch (PROTOCOL.md §4), independent of any socket.
+ *
+ * WcDevServer moves frames; WcJsonRpc turns one incoming text frame into the reply text (or
+ * none) by a table of method name -> handler.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "wc-types.h"
+
+G_BEGIN_DECLS
+
+#define WC_TYPE_JSONRPC (wc_jsonrpc_get_type ())
+G_DECLARE_FINAL_TYPE (WcJsonRpc, wc_jsonrpc, WC, JSONRPC, GObject)
+
+/**
+ * WcJsonRpcCode:
+ *
+ * Error codes of PROTOCOL.md §4.
+ */
+typedef enum {
+  WC_JSONRPC_PARSE_ERROR = -32700,
+  WC_JSONRPC_INVALID_REQUEST = -32600,
+  WC_JSONRPC_METHOD_NOT_FOUND = -32601,
+  WC_JSONRPC_INVALID_PARAMS = -32602,
+  WC_JSONRPC_INTERNAL_ERROR = -32603,
+  WC_JSONRPC_PARAM_NOT_FOUND = -32000,
+  WC_JSONRPC_OUT_OF_RANGE = -32001,
+} WcJsonRpcCode;
+
+/**
+ * WcJsonRpcHandler:
+ * @rpc: the dispatcher
+ * @client: (nullable): opaque per-connection pointer given to wc_jsonrpc_handle()
+ * @params: (nullable): the request's `params` member, or %NULL when absent
+ * @result: (out): a #GString to append the JSON text of `result` to
+ * @error_code: (out): set with @error_message to answer with an error instead
+ * @error_message: (out) (transfer full): the error's message
+ * @user_data: data given to wc_jsonrpc_add_method()
+ *
+ * Returns: %TRUE when @result holds the result, %FALSE when @error_code is set
+ */
+typedef gboolean (*WcJsonRpcHandler) (WcJsonRpc  *rpc,
+                                      gpointer    client,
+                                      JsonNode   *params,
+                                      GString    *result,
+                                      int        *error_code,
+                                      char      **error_message,
+                                      gpointer    user_data);
+
+WcJsonRpc  *wc_jsonrpc_new          (void);
+void        wc_jsonrpc_add_method   (WcJsonRpc         *self,
+                                     const char        *method,
+                                     WcJsonRpcHandler   handler,
+                                     gpointer           user_data);
+char       *wc_jsonrpc_handle       (WcJsonRpc         *self,
+                                     gpointer           client,
+                                     const char        *text,
+                                     gsize              length);
+char       *wc_jsonrpc_notification (const char        *method,
+                                     const char        *params_json);
+
+G_END_DECLS
