@@ -26,6 +26,10 @@ typedef int (*WcCliLocalFunc) (int argc, char **argv);
 
 int wc_cli_extract_params (int argc, char **argv);
 int wc_cli_create         (int argc, char **argv);
+/* Editor task-runner verbs talking to the running instance over D-Bus (wc-cli-control.c). */
+int wc_cli_status         (int argc, char **argv);
+int wc_cli_rebuild        (int argc, char **argv);
+int wc_cli_stop           (int argc, char **argv);
 
 /* `start` runs in the primary instance and keeps the application held while it serves. */
 int wc_cli_start          (WcApplication *app, int argc, char **argv);

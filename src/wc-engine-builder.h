@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 
+#include "wc-diagnostics.h"
 #include "wc-types.h"
 
 G_BEGIN_DECLS
@@ -31,23 +32,6 @@ typedef enum {
 } WcEngineBuilderError;
 
 /**
- * WcDiagnostic:
- * @file: path as the compiler printed it, relative to the project root when inside it
- * @line: 1-based line, 0 when unknown
- * @column: 1-based column, 0 when unknown
- * @severity: "error", "warning" or "note"
- * @message: the message text
- */
-typedef struct
-{
-  char *file;
-  guint line;
-  guint column;
-  char *severity;
-  char *message;
-} WcDiagnostic;
-
-/**
  * WcBuildResult:
  * @ok: whether the build succeeded and a library was found
  * @library: (nullable): absolute path of the built library when @ok
@@ -65,11 +49,12 @@ typedef struct
 } WcBuildResult;
 
 GQuark           wc_engine_builder_error_quark (void);
-void             wc_diagnostic_free            (WcDiagnostic     *diagnostic);
 void             wc_build_result_free          (WcBuildResult    *result);
 WcEngineBuilder *wc_engine_builder_new         (WcProject        *project);
 /* Library from the last successful build if it exists on disk, without building. */
 char            *wc_engine_builder_find_library (WcEngineBuilder *self);
+/* pid (= process group) of the build step running now, or 0 */
+GPid             wc_engine_builder_get_running_pid (WcEngineBuilder *self);
 void             wc_engine_builder_build_async (WcEngineBuilder  *self,
                                                 GCancellable     *cancellable,
                                                 GAsyncReadyCallback callback,

@@ -49,6 +49,8 @@ WcExtractor  *wc_extractor_new              (const char           *wavecraft_bin
 void          wc_extractor_set_timeout      (WcExtractor          *self,
                                              guint                 timeout_ms);
 guint         wc_extractor_get_timeout      (WcExtractor          *self);
+void          wc_extractor_set_tmp_dir      (WcExtractor          *self,
+                                             const char           *tmp_dir);
 void          wc_extractor_extract_async    (WcExtractor          *self,
                                              const char           *library,
                                              GCancellable         *cancellable,

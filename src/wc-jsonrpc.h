@@ -36,10 +36,16 @@ typedef enum {
  * @rpc: the dispatcher
  * @client: (nullable): opaque per-connection pointer given to wc_jsonrpc_handle()
  * @params: (nullable): the request's `params` member, or %NULL when absent
- * @result: (out): a #GString to append the JSON text of `result` to
+ * @result: a #GString to append the JSON text of `result` to (append only: it already
+ *   holds the reply's envelope, so never truncate, reset or printf into it)
  * @error_code: (out): set with @error_message to answer with an error instead
  * @error_message: (out) (transfer full): the error's message
  * @user_data: data given to wc_jsonrpc_add_method()
+ *
+ * Called for requests and notifications alike (the reply to a notification is dropped).
+ * On failure the handler sets @error_code (a #WcJsonRpcCode or another server code) and
+ * @error_message (the whole message, such as `Invalid params: missing id`); whatever it
+ * appended to @result is discarded. Failing without a code answers -32603 `Internal error`.
  *
  * Returns: %TRUE when @result holds the result, %FALSE when @error_code is set
  */
@@ -51,6 +57,14 @@ typedef gboolean (*WcJsonRpcHandler) (WcJsonRpc  *rpc,
                                       char      **error_message,
                                       gpointer    user_data);
 
+/**
+ * WC_JSONRPC_MAX_DEPTH:
+ *
+ * How deeply arrays and objects may nest in an incoming message; deeper text is answered
+ * with -32700 `Parse error`.
+ */
+#define WC_JSONRPC_MAX_DEPTH 128
+
 WcJsonRpc  *wc_jsonrpc_new          (void);
 void        wc_jsonrpc_add_method   (WcJsonRpc         *self,
                                      const char        *method,
@@ -60,7 +74,17 @@ char       *wc_jsonrpc_handle       (WcJsonRpc         *self,
                                      gpointer           client,
                                      const char        *text,
                                      gsize              length);
+gboolean    wc_jsonrpc_handle_into  (WcJsonRpc         *self,
+                                     gpointer           client,
+                                     const char        *text,
+                                     gsize              length,
+                                     GString           *out);
 char       *wc_jsonrpc_notification (const char        *method,
                                      const char        *params_json);
+void        wc_jsonrpc_append_notification (GString    *out,
+                                            const char *method,
+                                            const char *params_json);
+JsonNode   *wc_jsonrpc_parse        (const char        *text,
+                                     gsize              length);
 
 G_END_DECLS

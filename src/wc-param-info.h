@@ -10,6 +10,8 @@
 
 G_BEGIN_DECLS
 
+#define WC_TYPE_PARAM_INFO (wc_param_info_get_type ())
+
 #define WC_PARAM_INFO_ERROR (wc_param_info_error_quark ())
 
 /**
@@ -81,8 +83,12 @@ GPtrArray    *wc_param_info_list_parse      (const char         *text,
                                              GError            **error);
 char         *wc_param_info_list_serialize  (GPtrArray          *list);
 const char   *wc_param_type_to_string       (WcParamType         type);
+void          wc_param_info_append_json     (const WcParamInfo  *info,
+                                             GString            *out);
 void          wc_json_append_double         (GString            *out,
                                              double              value);
+void          wc_json_append_string         (GString            *out,
+                                             const char         *str);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WcParamInfo, wc_param_info_unref)
 

@@ -45,9 +45,23 @@ WcEngineKind  wc_project_get_engine_kind   (WcProject   *self);
 const char   *wc_project_get_name          (WcProject   *self);
 /* where the engine is built: engine/build-wavecraft (C) or engine/target (Rust) */
 const char   *wc_project_get_build_dir     (WcProject   *self);
-/* watched engine sources (.c .h .rs Cargo.toml meson.build meson_options.txt ...), pruned */
+/* stem of the plugin library: lib<stem>.so (Rust: [lib] name or package name with '-' → '_';
+ * C: the meson project name, a guess the builder confirms from meson's introspection) */
+const char   *wc_project_get_library_name  (WcProject   *self);
+/* Rust: engine/Cargo.toml declares the `_param-discovery` feature */
+gboolean      wc_project_has_param_discovery (WcProject *self);
+/* Rust: engine/Cargo.toml has a [workspace] table */
+gboolean      wc_project_is_workspace      (WcProject   *self);
+/* watched engine sources (.c .h .rs Cargo.toml meson.build meson_options.txt ...), pruned;
+ * absolute paths, sorted */
 char        **wc_project_list_sources      (WcProject   *self);
+/* @path relative to the project root when inside it ("engine/src/x.c"), else a copy */
+char         *wc_project_relativize        (WcProject   *self,
+                                            const char  *path);
 gboolean      wc_project_is_ignored_name   (const char  *basename);
 gboolean      wc_project_is_watched_file   (const char  *basename);
+/* a directory inside the watched tree that is never descended into: hidden, .git, target,
+ * node_modules, build-wavecraft, or a meson build dir (has meson-private/) */
+gboolean      wc_project_is_pruned_dir     (const char  *path);
 
 G_END_DECLS

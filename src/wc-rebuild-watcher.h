@@ -21,11 +21,15 @@ G_DECLARE_FINAL_TYPE (WcRebuildWatcher, wc_rebuild_watcher, WC, REBUILD_WATCHER,
 
 WcRebuildWatcher *wc_rebuild_watcher_new          (const char        *root,
                                                    guint              debounce_ms);
+const char       *wc_rebuild_watcher_get_root     (WcRebuildWatcher  *self);
+guint             wc_rebuild_watcher_get_debounce (WcRebuildWatcher  *self);
+gboolean          wc_rebuild_watcher_is_running   (WcRebuildWatcher  *self);
 gboolean          wc_rebuild_watcher_start        (WcRebuildWatcher  *self,
                                                    GError           **error);
 void              wc_rebuild_watcher_stop         (WcRebuildWatcher  *self);
 guint             wc_rebuild_watcher_get_n_watched (WcRebuildWatcher *self);
-/* directory names pruned in addition to .git, target, node_modules, build-wavecraft */
+/* directory names pruned in addition to .git, target, node_modules, build-wavecraft, hidden
+ * directories and meson build dirs; takes effect at the next start */
 void              wc_rebuild_watcher_add_prune    (WcRebuildWatcher  *self,
                                                    const char        *dirname);
 

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "wc-test-util.h"
@@ -148,21 +149,14 @@ wc_test_copy_tree (const char         *from,
 
       if (skip != NULL && g_strv_contains ((const char * const *) skip, name))
         continue;
-      if (g_file_test (src, G_FILE_TEST_IS_SYMLINK))
-        {
-          g_autofree char *target = g_file_read_link (src, NULL);
-          if (target != NULL)
-            g_assert_cmpint (symlink (target, dst), ==, 0);
-        }
-      else if (g_file_test (src, G_FILE_TEST_IS_DIR))
+      if (g_file_test (src, G_FILE_TEST_IS_DIR))
         wc_test_copy_tree (src, dst, NULL);
       else
         {
           g_autoptr(GFile) s = g_file_new_for_path (src);
           g_autoptr(GFile) d = g_file_new_for_path (dst);
 
-          g_file_copy (s, d, G_FILE_COPY_OVERWRITE | G_FILE_COPY_ALL_METADATA, NULL, NULL, NULL,
-                       &error);
+          g_file_copy (s, d, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error);
           g_assert_no_error (error);
         }
     }
@@ -189,4 +183,490 @@ wc_test_self_maps_contain (const char *needle)
 
   g_assert_true (g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL));
   return strstr (maps, needle) != NULL;
+}
+
+/* ---- WebSocket JSON-RPC client ---------------------------------------------------------- */
+
+struct _WcTestClient
+{
+  SoupSession             *session;
+  SoupWebsocketConnection *conn;
+  GQueue                   notifications;  /* JsonNode* whole messages */
+  GHashTable              *responses;      /* id → JsonNode* */
+  GHashTable              *counts;         /* method → count */
+  gint64                   next_id;
+  gboolean                 closed;
+};
+
+static void
+on_client_message (SoupWebsocketConnection *conn,
+                   int                      type,
+                   GBytes                  *message,
+                   WcTestClient            *client)
+{
+  gsize len;
+  const char *data = g_bytes_get_data (message, &len);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonNode *root;
+
+  json_parser_load_from_data (parser, data, len, &error);
+  g_assert_no_error (error);
+  root = json_parser_get_root (parser);
+  if (JSON_NODE_HOLDS_ARRAY (root))
+    return;
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
+  if (json_object_has_member (json_node_get_object (root), "id"))
+    {
+      JsonNode *id = json_object_get_member (json_node_get_object (root), "id");
+      if (JSON_NODE_HOLDS_VALUE (id) && json_node_get_value_type (id) == G_TYPE_INT64)
+        g_hash_table_insert (client->responses, GINT_TO_POINTER ((int) json_node_get_int (id)),
+                             json_node_copy (root));
+    }
+  else
+    {
+      const char *method = json_object_get_string_member (json_node_get_object (root), "method");
+      guint n = GPOINTER_TO_UINT (g_hash_table_lookup (client->counts, method));
+
+      g_hash_table_insert (client->counts, g_strdup (method), GUINT_TO_POINTER (n + 1));
+      g_queue_push_tail (&client->notifications, json_node_copy (root));
+    }
+}
+
+static void
+on_client_closed (SoupWebsocketConnection *conn,
+                  WcTestClient            *client)
+{
+  client->closed = TRUE;
+}
+
+WcTestClient *
+wc_test_client_connect (const char *url,
+                        const char *origin)
+{
+  WcTestClient *client = g_new0 (WcTestClient, 1);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (msg);
+  if (origin != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Origin", origin);
+  client->session = soup_session_new ();
+  client->responses = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) json_node_unref);
+  client->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  client->next_id = 1;
+  soup_session_websocket_connect_async (client->session, msg, NULL, NULL, G_PRIORITY_DEFAULT,
+                                        NULL, wc_test_store_result, &result);
+  g_assert_nonnull (wc_test_wait_result (&result, 10000));
+  client->conn = soup_session_websocket_connect_finish (client->session, result, &error);
+  g_assert_no_error (error);
+  soup_websocket_connection_set_max_incoming_payload_size (client->conn, 64 * 1024 * 1024);
+  g_signal_connect (client->conn, "message", G_CALLBACK (on_client_message), client);
+  g_signal_connect (client->conn, "closed", G_CALLBACK (on_client_closed), client);
+  return client;
+}
+
+SoupWebsocketConnection *
+wc_test_client_get_connection (WcTestClient *client)
+{
+  return client->conn;
+}
+
+static gboolean
+client_closed (gpointer data)
+{
+  return ((WcTestClient *) data)->closed;
+}
+
+void
+wc_test_client_free (WcTestClient *client)
+{
+  if (client == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (client->conn, client);
+  if (soup_websocket_connection_get_state (client->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+    {
+      g_signal_connect (client->conn, "closed", G_CALLBACK (on_client_closed), client);
+      soup_websocket_connection_close (client->conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+      wc_test_wait_until (client_closed, client, 5000);
+      g_signal_handlers_disconnect_by_data (client->conn, client);
+    }
+  g_clear_object (&client->conn);
+  g_clear_object (&client->session);
+  g_queue_clear_full (&client->notifications, (GDestroyNotify) json_node_unref);
+  g_hash_table_unref (client->responses);
+  g_hash_table_unref (client->counts);
+  g_free (client);
+}
+
+typedef struct
+{
+  WcTestClient *client;
+  int           id;
+} WaitResponse;
+
+static gboolean
+response_arrived (gpointer data)
+{
+  WaitResponse *w = data;
+  return w->client->closed ||
+         g_hash_table_contains (w->client->responses, GINT_TO_POINTER (w->id));
+}
+
+JsonNode *
+wc_test_client_call (WcTestClient *client,
+                     const char   *method,
+                     const char   *params_json)
+{
+  WaitResponse w = { client, (int) client->next_id++ };
+  g_autofree char *text = NULL;
+  JsonNode *reply = NULL;
+
+  if (params_json != NULL)
+    text = g_strdup_printf ("{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"%s\",\"params\":%s}",
+                            w.id, method, params_json);
+  else
+    text = g_strdup_printf ("{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"%s\"}", w.id, method);
+  g_assert_cmpint (soup_websocket_connection_get_state (client->conn), ==,
+                   SOUP_WEBSOCKET_STATE_OPEN);
+  soup_websocket_connection_send_text (client->conn, text);
+  g_assert_true (wc_test_wait_until (response_arrived, &w, 30000));
+  g_hash_table_steal_extended (client->responses, GINT_TO_POINTER (w.id), NULL,
+                               (gpointer *) &reply);
+  g_assert_nonnull (reply);
+  return reply;
+}
+
+typedef struct
+{
+  WcTestClient *client;
+  const char   *method;
+  JsonNode     *found;
+} WaitNotification;
+
+static gboolean
+notification_arrived (gpointer data)
+{
+  WaitNotification *w = data;
+
+  for (GList *l = w->client->notifications.head; l != NULL; l = l->next)
+    {
+      JsonObject *o = json_node_get_object (l->data);
+
+      if (g_strcmp0 (json_object_get_string_member (o, "method"), w->method) == 0)
+        {
+          JsonNode *params = json_object_get_member (o, "params");
+
+          w->found = params != NULL ? json_node_copy (params) : json_node_new (JSON_NODE_NULL);
+          json_node_unref (l->data);
+          g_queue_delete_link (&w->client->notifications, l);
+          return TRUE;
+        }
+    }
+  return w->client->closed;
+}
+
+JsonNode *
+wc_test_client_wait_notification (WcTestClient *client,
+                                  const char   *method,
+                                  guint         deadline_ms)
+{
+  WaitNotification w = { client, method, NULL };
+
+  wc_test_wait_until (notification_arrived, &w, deadline_ms);
+  return w.found;
+}
+
+void
+wc_test_client_drain (WcTestClient *client,
+                      const char   *method)
+{
+  GList *l = client->notifications.head;
+
+  while (l != NULL)
+    {
+      GList *next = l->next;
+      JsonObject *o = json_node_get_object (l->data);
+
+      if (method == NULL || g_strcmp0 (json_object_get_string_member (o, "method"), method) == 0)
+        {
+          json_node_unref (l->data);
+          g_queue_delete_link (&client->notifications, l);
+        }
+      l = next;
+    }
+}
+
+guint
+wc_test_client_count (WcTestClient *client,
+                      const char   *method)
+{
+  return GPOINTER_TO_UINT (g_hash_table_lookup (client->counts, method));
+}
+
+/* ---- wavecraft as a child process -------------------------------------------------------- */
+
+struct _WcTestProc
+{
+  GSubprocess *proc;
+  GPid         pid;
+  GString     *out;
+  GString     *err;
+  gboolean     out_eof;
+  gboolean     err_eof;
+  gboolean     exited;
+  int          status;
+  char         buf_out[4096];
+  char         buf_err[4096];
+};
+
+static void read_more (WcTestProc *p, gboolean is_err);
+
+static void
+on_read (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  WcTestProc *p = user_data;
+  gboolean is_err = G_INPUT_STREAM (source) == g_subprocess_get_stderr_pipe (p->proc);
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, NULL);
+
+  if (n <= 0)
+    {
+      if (is_err)
+        p->err_eof = TRUE;
+      else
+        p->out_eof = TRUE;
+      return;
+    }
+  if (g_test_verbose ())
+    g_printerr ("%s", is_err ? "[wavecraft stderr] " : "");
+  g_string_append_len (is_err ? p->err : p->out, is_err ? p->buf_err : p->buf_out, n);
+  read_more (p, is_err);
+}
+
+static void
+read_more (WcTestProc *p,
+           gboolean    is_err)
+{
+  GInputStream *in = is_err ? g_subprocess_get_stderr_pipe (p->proc)
+                            : g_subprocess_get_stdout_pipe (p->proc);
+
+  g_input_stream_read_async (in, is_err ? p->buf_err : p->buf_out, 4095, G_PRIORITY_DEFAULT,
+                             NULL, on_read, p);
+}
+
+static void
+on_proc_exit (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  WcTestProc *p = user_data;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  p->exited = TRUE;
+  if (g_subprocess_get_if_exited (p->proc))
+    p->status = g_subprocess_get_exit_status (p->proc);
+  else
+    p->status = -g_subprocess_get_term_sig (p->proc);
+}
+
+WcTestProc *
+wc_test_proc_spawn (const char * const *args,
+                    const char         *cwd)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  WcTestProc *p = g_new0 (WcTestProc, 1);
+
+  g_ptr_array_add (argv, (gpointer) wc_test_wavecraft_bin ());
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  if (cwd != NULL)
+    g_subprocess_launcher_set_cwd (launcher, cwd);
+  g_subprocess_launcher_setenv (launcher, "NO_COLOR", "1", TRUE);
+  p->proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  p->pid = atoi (g_subprocess_get_identifier (p->proc));
+  p->out = g_string_new (NULL);
+  p->err = g_string_new (NULL);
+  read_more (p, FALSE);
+  read_more (p, TRUE);
+  g_subprocess_wait_async (p->proc, NULL, on_proc_exit, p);
+  return p;
+}
+
+GPid
+wc_test_proc_get_pid (WcTestProc *proc)
+{
+  return proc->pid;
+}
+
+typedef struct
+{
+  WcTestProc *p;
+  GString    *stream;
+  const char *needle;
+} WaitText;
+
+static gboolean
+text_arrived (gpointer data)
+{
+  WaitText *w = data;
+  return strstr (w->stream->str, w->needle) != NULL || (w->p->exited && w->p->out_eof &&
+                                                        w->p->err_eof);
+}
+
+gboolean
+wc_test_proc_wait_stdout (WcTestProc *proc,
+                          const char *needle,
+                          guint       deadline_ms)
+{
+  WaitText w = { proc, proc->out, needle };
+
+  wc_test_wait_until (text_arrived, &w, deadline_ms);
+  return strstr (proc->out->str, needle) != NULL;
+}
+
+gboolean
+wc_test_proc_wait_stderr (WcTestProc *proc,
+                          const char *needle,
+                          guint       deadline_ms)
+{
+  WaitText w = { proc, proc->err, needle };
+
+  wc_test_wait_until (text_arrived, &w, deadline_ms);
+  return strstr (proc->err->str, needle) != NULL;
+}
+
+const char *
+wc_test_proc_get_stdout (WcTestProc *proc)
+{
+  return proc->out->str;
+}
+
+const char *
+wc_test_proc_get_stderr (WcTestProc *proc)
+{
+  return proc->err->str;
+}
+
+static gboolean
+proc_done (gpointer data)
+{
+  WcTestProc *p = data;
+  return p->exited && p->out_eof && p->err_eof;
+}
+
+gboolean
+wc_test_proc_wait_exit (WcTestProc *proc,
+                        guint       deadline_ms,
+                        int        *exit_status)
+{
+  gboolean ok = wc_test_wait_until (proc_done, proc, deadline_ms);
+
+  if (exit_status != NULL)
+    *exit_status = proc->status;
+  return ok;
+}
+
+void
+wc_test_proc_signal (WcTestProc *proc,
+                     int         signum)
+{
+  if (!proc->exited)
+    kill (proc->pid, signum);
+}
+
+void
+wc_test_proc_free (WcTestProc *proc)
+{
+  if (proc == NULL)
+    return;
+  if (!proc->exited)
+    {
+      kill (proc->pid, SIGKILL);
+      wc_test_proc_wait_exit (proc, 10000, NULL);
+    }
+  if (!proc->out_eof || !proc->err_eof)
+    wc_test_wait_until (proc_done, proc, 5000);
+  if (g_test_verbose ())
+    g_printerr ("--- wavecraft stdout ---\n%s--- stderr ---\n%s", proc->out->str, proc->err->str);
+  g_string_free (proc->out, TRUE);
+  g_string_free (proc->err, TRUE);
+  g_object_unref (proc->proc);
+  g_free (proc);
+}
+
+guint
+wc_test_proc_get_port (WcTestProc *proc)
+{
+  const char *p = strstr (proc->out->str, "http://127.0.0.1:");
+
+  return p != NULL ? (guint) atoi (p + strlen ("http://127.0.0.1:")) : 0;
+}
+
+gboolean
+wc_test_port_is_free (guint port)
+{
+  g_autoptr(GSocket) sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                          G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, port);
+
+  return g_socket_bind (sock, addr, TRUE, NULL);
+}
+
+char *
+wc_test_copy_example (void)
+{
+  g_autofree char *tmp = wc_test_mkdtemp ();
+  g_autofree char *src = wc_test_source_path ("examples/tremolo");
+  char *dst = g_build_filename (tmp, "tremolo", NULL);
+
+  g_autofree char *stale = g_build_filename (dst, "engine", "build-wavecraft", NULL);
+
+  /* Symlinks (the SDK subproject) are copied as real trees, so the copy stands alone. */
+  wc_test_copy_tree (src, dst, NULL);
+  wc_test_rm_rf (stale);
+  return dst;
+}
+
+guint
+wc_test_count_processes_in (const char *dir)
+{
+  g_autofree char *real = realpath (dir, NULL);
+  GDir *proc = g_dir_open ("/proc", 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  g_assert_nonnull (proc);
+  while ((name = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *cwd_link = NULL;
+      g_autofree char *cwd = NULL;
+      g_autofree char *stat_path = NULL;
+      g_autofree char *stat = NULL;
+      const char *p;
+
+      if (!g_ascii_isdigit (name[0]))
+        continue;
+      cwd_link = g_build_filename ("/proc", name, "cwd", NULL);
+      cwd = g_file_read_link (cwd_link, NULL);
+      if (cwd == NULL || real == NULL || !g_str_has_prefix (cwd, real))
+        continue;
+      stat_path = g_build_filename ("/proc", name, "stat", NULL);
+      if (!g_file_get_contents (stat_path, &stat, NULL, NULL))
+        continue;
+      p = strrchr (stat, ')');
+      if (p != NULL && p[1] == ' ' && p[2] == 'Z')
+        continue;
+      n++;
+    }
+  g_dir_close (proc);
+  return n;
 }

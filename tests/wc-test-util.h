@@ -34,8 +34,9 @@ char        *wc_test_source_path      (const char   *relative);
 /* A fresh temporary directory, removed recursively with wc_test_rm_rf(). */
 char        *wc_test_mkdtemp          (void);
 void         wc_test_rm_rf            (const char   *path);
-/* Recursively copy a directory tree (regular files, dirs, symlinks), skipping the named
- * top-level entries in skip (NULL-terminated, may be NULL). */
+/* Recursively copy a directory tree, following symlinks (copied as real files and trees),
+ * skipping the named top-level entries in skip (NULL-terminated, may be NULL). Modification
+ * times are not preserved: copies are newer than their sources. */
 void         wc_test_copy_tree        (const char   *from,
                                        const char   *to,
                                        const char * const *skip);
@@ -45,5 +46,72 @@ gboolean     wc_test_pid_alive        (GPid          pid);
 gboolean     wc_test_pgid_alive       (GPid          pgid);
 /* Whether /proc/self/maps mentions needle. */
 gboolean     wc_test_self_maps_contain (const char  *needle);
+
+
+
+/* ---- WebSocket JSON-RPC client (libsoup) ---- */
+#include <libsoup/soup.h>
+#include <json-glib/json-glib.h>
+
+typedef struct _WcTestClient WcTestClient;
+
+/* Connect to url (ws://...), optional Origin; asserts success within the deadline. */
+WcTestClient *wc_test_client_connect      (const char   *url,
+                                           const char   *origin);
+void          wc_test_client_free         (WcTestClient *client);
+SoupWebsocketConnection *wc_test_client_get_connection (WcTestClient *client);
+/* Send a request {"jsonrpc":"2.0","id":N,"method":M,"params":P} and wait for the response
+ * with that id. params_json may be NULL. Returns the whole response object. */
+JsonNode     *wc_test_client_call         (WcTestClient *client,
+                                           const char   *method,
+                                           const char   *params_json);
+/* Wait until a notification with this method arrives (or one already queued); returns its
+ * params (transfer full), or NULL on deadline. Earlier notifications of other methods stay
+ * queued. */
+JsonNode     *wc_test_client_wait_notification (WcTestClient *client,
+                                                const char   *method,
+                                                guint         deadline_ms);
+/* Drop queued notifications of this method (NULL: all). */
+void          wc_test_client_drain        (WcTestClient *client,
+                                           const char   *method);
+/* Number of notifications of this method received so far (never drained count). */
+guint         wc_test_client_count        (WcTestClient *client,
+                                           const char   *method);
+
+/* ---- wavecraft start as a child process ---- */
+typedef struct _WcTestProc WcTestProc;
+
+/* Spawn WAVECRAFT_BIN with args; stdout and stderr are collected. */
+WcTestProc   *wc_test_proc_spawn          (const char * const *args,
+                                           const char         *cwd);
+GPid          wc_test_proc_get_pid        (WcTestProc   *proc);
+/* Wait until stdout contains needle; returns FALSE on deadline or exit. */
+gboolean      wc_test_proc_wait_stdout    (WcTestProc   *proc,
+                                           const char   *needle,
+                                           guint         deadline_ms);
+gboolean      wc_test_proc_wait_stderr    (WcTestProc   *proc,
+                                           const char   *needle,
+                                           guint         deadline_ms);
+const char   *wc_test_proc_get_stdout     (WcTestProc   *proc);
+const char   *wc_test_proc_get_stderr     (WcTestProc   *proc);
+/* Wait for exit; returns TRUE when it exited within the deadline; status in *exit_status
+ * (-signal when killed). */
+gboolean      wc_test_proc_wait_exit      (WcTestProc   *proc,
+                                           guint         deadline_ms,
+                                           int          *exit_status);
+void          wc_test_proc_signal         (WcTestProc   *proc,
+                                           int           signum);
+/* Kills it if still running and frees. */
+void          wc_test_proc_free           (WcTestProc   *proc);
+/* The first "http://127.0.0.1:N/" port printed on stdout, 0 if none. */
+guint         wc_test_proc_get_port       (WcTestProc   *proc);
+
+/* Whether a TCP port on 127.0.0.1 can be bound (is free). */
+gboolean      wc_test_port_is_free        (guint         port);
+/* Copy examples/tremolo to a fresh temp dir (without build dirs); returns the project dir. */
+char         *wc_test_copy_example        (void);
+
+/* Number of live processes (not zombies) whose working directory is dir or below it. */
+guint         wc_test_count_processes_in  (const char   *dir);
 
 G_END_DECLS

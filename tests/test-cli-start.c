@@ -1,0 +1,248 @@
+/* test-cli-start.c: `wavecraft start` as a real child process on a copy of the example.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
+
+#include "wc-test-util.h"
+
+#define READY_MS   180000   /* a cold meson setup + build of the example */
+#define STOP_MS    10000
+
+typedef struct
+{
+  char *project;   /* temp copy of examples/tremolo */
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  f->project = wc_test_copy_example ();
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *parent = g_path_get_dirname (f->project);
+
+  wc_test_rm_rf (parent);
+  g_free (f->project);
+}
+
+static WcTestProc *
+start_ready (const char *project,
+             const char *extra)
+{
+  const char *args[] = { "start", project, "--no-browser", "--port", "0", extra, NULL };
+  WcTestProc *proc = wc_test_proc_spawn (args, NULL);
+
+  if (!wc_test_proc_wait_stdout (proc, "Press Ctrl+C to stop", READY_MS))
+    g_error ("wavecraft start did not become ready.\nstdout:\n%s\nstderr:\n%s",
+             wc_test_proc_get_stdout (proc), wc_test_proc_get_stderr (proc));
+  return proc;
+}
+
+static void
+on_close_code (SoupWebsocketConnection *conn,
+               gpointer                 data)
+{
+  *(int *) data = soup_websocket_connection_get_close_code (conn);
+}
+
+static gboolean
+int_is_set (gpointer data)
+{
+  return *(int *) data != -1;
+}
+
+static void
+check_stop (Fixture *f,
+            int      signum)
+{
+  WcTestProc *proc = start_ready (f->project, NULL);
+  guint port = wc_test_proc_get_port (proc);
+  g_autofree char *url = g_strdup_printf ("ws://127.0.0.1:%u", port);
+  WcTestClient *client;
+  g_autoptr(JsonNode) reply = NULL;
+  JsonArray *params;
+  int close_code = -1;
+  int status = -100;
+
+  g_assert_cmpuint (port, >, 0);
+  client = wc_test_client_connect (url, NULL);
+  reply = wc_test_client_call (client, "getAllParameters", NULL);
+  params = json_object_get_array_member (
+    json_object_get_object_member (json_node_get_object (reply), "result"), "parameters");
+  g_assert_cmpuint (json_array_get_length (params), >=, 6);
+
+  g_signal_connect (wc_test_client_get_connection (client), "closed",
+                    G_CALLBACK (on_close_code), &close_code);
+  wc_test_proc_signal (proc, signum);
+  g_assert_true (wc_test_proc_wait_exit (proc, STOP_MS, &status));
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (wc_test_wait_until (int_is_set, &close_code, STOP_MS));
+  g_assert_cmpint (close_code, ==, SOUP_WEBSOCKET_CLOSE_GOING_AWAY);
+  g_assert_true (wc_test_port_is_free (port));
+  g_assert_cmpuint (wc_test_count_processes_in (f->project), ==, 0);
+  g_assert_false (wc_test_pid_alive (wc_test_proc_get_pid (proc)));
+
+  wc_test_client_free (client);
+  wc_test_proc_free (proc);
+}
+
+static void
+test_sigint (Fixture       *f,
+             gconstpointer  data)
+{
+  check_stop (f, SIGINT);
+}
+
+static void
+test_sigterm_and_cache (Fixture       *f,
+                        gconstpointer  data)
+{
+  WcTestProc *proc;
+  int status = -100;
+
+  /* First run builds and writes the sidecar; the second must load it. */
+  proc = start_ready (f->project, NULL);
+  g_assert_null (strstr (wc_test_proc_get_stdout (proc), "(cached)"));
+  wc_test_proc_signal (proc, SIGTERM);
+  g_assert_true (wc_test_proc_wait_exit (proc, STOP_MS, &status));
+  g_assert_cmpint (status, ==, 0);
+  wc_test_proc_free (proc);
+
+  proc = start_ready (f->project, NULL);
+  g_assert_nonnull (strstr (wc_test_proc_get_stdout (proc), "parameters (cached)"));
+  g_assert_null (strstr (wc_test_proc_get_stdout (proc), "Building engine"));
+  wc_test_proc_signal (proc, SIGHUP);
+  g_assert_true (wc_test_proc_wait_exit (proc, STOP_MS, &status));
+  g_assert_cmpint (status, ==, 0);
+  wc_test_proc_free (proc);
+}
+
+static void
+test_busy_port (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *port_text = NULL;
+  g_autofree char *expected = NULL;
+  const char *args[] = { "start", f->project, "--no-browser", "--port", NULL, NULL };
+  WcTestProc *proc;
+  guint16 port;
+  int status = -100;
+
+  port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+  g_assert_no_error (error);
+  port_text = g_strdup_printf ("%u", port);
+  args[4] = port_text;
+
+  proc = wc_test_proc_spawn (args, NULL);
+  g_assert_true (wc_test_proc_wait_exit (proc, STOP_MS, &status));
+  g_assert_cmpint (status, ==, 1);
+  expected = g_strdup_printf ("error: Port %u is already in use\n"
+                              "hint: Stop the other server, or pick another port with --port.\n",
+                              port);
+  g_assert_cmpstr (wc_test_proc_get_stderr (proc), ==, expected);
+  wc_test_proc_free (proc);
+}
+
+static void
+test_not_a_project (void)
+{
+  g_autofree char *dir = wc_test_mkdtemp ();
+  g_autofree char *expected = NULL;
+  const char *args[] = { "start", dir, "--no-browser", NULL };
+  WcTestProc *proc = wc_test_proc_spawn (args, NULL);
+  int status = -100;
+
+  g_assert_true (wc_test_proc_wait_exit (proc, STOP_MS, &status));
+  g_assert_cmpint (status, ==, 1);
+  expected = g_strdup_printf ("error: Not a Wavecraft project: %s has no engine/Cargo.toml or "
+                              "engine/meson.build\n"
+                              "hint: Create one with “wavecraft create my-plugin”, or pass the "
+                              "project directory: “wavecraft start path/to/project”.\n", dir);
+  g_assert_cmpstr (wc_test_proc_get_stderr (proc), ==, expected);
+  wc_test_proc_free (proc);
+  wc_test_rm_rf (dir);
+}
+
+static void
+test_bad_port (void)
+{
+  const char *args[] = { "start", ".", "--port", "99999", NULL };
+  WcTestProc *proc = wc_test_proc_spawn (args, NULL);
+  int status = -100;
+
+  g_assert_true (wc_test_proc_wait_exit (proc, STOP_MS, &status));
+  g_assert_cmpint (status, ==, 1);
+  g_assert_cmpstr (wc_test_proc_get_stderr (proc), ==,
+                   "error: --port needs a port number from 0 to 65535, not “99999”\n");
+  wc_test_proc_free (proc);
+}
+
+static void
+test_build_failure (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *src = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *broken = NULL;
+  const char *args[] = { "start", f->project, "--no-browser", "--port", "0", NULL };
+  WcTestProc *proc;
+  int status = -100;
+  g_autofree char *dir = g_build_filename (f->project, "engine", "src", NULL);
+  GDir *d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  /* Break the first .c file of the engine. */
+  g_assert_nonnull (d);
+  while ((name = g_dir_read_name (d)) != NULL && src == NULL)
+    if (g_str_has_suffix (name, ".c"))
+      src = g_build_filename (dir, name, NULL);
+  g_dir_close (d);
+  g_assert_nonnull (src);
+  g_assert_true (g_file_get_contents (src, &contents, NULL, NULL));
+  broken = g_strconcat (contents, "\nthis is not C;\n", NULL);
+  g_assert_true (g_file_set_contents (src, broken, -1, NULL));
+
+  proc = wc_test_proc_spawn (args, NULL);
+  g_assert_true (wc_test_proc_wait_exit (proc, READY_MS, &status));
+  g_assert_cmpint (status, ==, 1);
+  g_assert_nonnull (strstr (wc_test_proc_get_stderr (proc), "error: "));
+  g_assert_nonnull (strstr (wc_test_proc_get_stderr (proc), "this is not C"));
+  g_assert_nonnull (strstr (wc_test_proc_get_stderr (proc),
+                            "error: The engine build failed\n"
+                            "hint: Fix the engine so it builds, then run “wavecraft start” "
+                            "again.\n"));
+  g_assert_cmpuint (wc_test_count_processes_in (f->project), ==, 0);
+  wc_test_proc_free (proc);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/wavecraft/cli-start/not-a-project", test_not_a_project);
+  g_test_add_func ("/wavecraft/cli-start/bad-port", test_bad_port);
+  g_test_add ("/wavecraft/cli-start/busy-port", Fixture, NULL, fixture_setup, test_busy_port,
+              fixture_teardown);
+  g_test_add ("/wavecraft/cli-start/sigint", Fixture, NULL, fixture_setup, test_sigint,
+              fixture_teardown);
+  g_test_add ("/wavecraft/cli-start/sigterm-sighup-cache", Fixture, NULL, fixture_setup,
+              test_sigterm_and_cache, fixture_teardown);
+  g_test_add ("/wavecraft/cli-start/build-failure", Fixture, NULL, fixture_setup,
+              test_build_failure, fixture_teardown);
+  return g_test_run ();
+}
