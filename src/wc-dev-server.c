@@ -957,6 +957,48 @@ client_handle_frame (WcDevServerClient *client,
     }
 }
 
+/* Checks a frame header against RFC 6455 and our limits. Returns 0 when the frame is
+ * acceptable, else the close code to answer with (and its reason). */
+static gushort
+frame_check (WcDevServerClient  *client,
+             const guint8       *p,
+             guint64             plen,
+             const char        **reason)
+{
+  gboolean fin = (p[0] & 0x80) != 0;
+  guint8 opcode = p[0] & 0x0F;
+  guint8 message_opcode = opcode;
+  gsize so_far = client->frag ? client->frag->len : 0;
+
+  if ((p[0] & 0x70) != 0)
+    return *reason = "Reserved bits set", SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR;
+  if ((p[1] & 0x80) == 0)
+    return *reason = "Unmasked frame", SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR;
+
+  if (opcode & 0x8)
+    {
+      if ((opcode != OP_CLOSE && opcode != OP_PING && opcode != OP_PONG) ||
+          !fin || plen > MAX_CONTROL_PAYLOAD)
+        return *reason = "Invalid control frame", SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR;
+      return 0;
+    }
+
+  if (opcode == OP_CONTINUATION && client->frag == NULL)
+    return *reason = "Unexpected continuation frame", SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR;
+  if (opcode != OP_CONTINUATION && client->frag != NULL)
+    return *reason = "Expected a continuation frame", SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR;
+  if (opcode == OP_CONTINUATION)
+    message_opcode = client->frag_opcode;
+  if (message_opcode == OP_BINARY)
+    return *reason = "Binary messages are not supported", SOUP_WEBSOCKET_CLOSE_UNSUPPORTED_DATA;
+  if (message_opcode != OP_TEXT)
+    return *reason = "Unknown opcode", SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR;
+  if (plen > WC_DEV_SERVER_MAX_MESSAGE_SIZE - so_far)
+    return *reason = "Message larger than 1 MiB", SOUP_WEBSOCKET_CLOSE_TOO_BIG;
+
+  return 0;
+}
+
 /*
  * Parse as many whole frames as @buf holds. Returns how many bytes were consumed; sets
  * *need to the size of the incomplete frame at the end (0 if unknown yet).
@@ -1007,71 +1049,23 @@ client_parse (WcDevServerClient *client,
 
       if (client->state == CLIENT_OPEN)
         {
-          if ((p[0] & 0x70) != 0)
+          const char *reason = NULL;
+          gushort code = frame_check (client, p, plen, &reason);
+
+          if (code != 0)
             {
-              client_close (client, SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR, "Reserved bits set");
+              /* the peer gets a close frame right away; the refused frame's payload is
+               * skipped, not buffered, so that its close frame behind it is understood */
+              guint64 masked_len = ((p[1] & 0x80) ? 4 : 0) + hlen + plen;
+
+              client_close (client, code, reason);
+              if (masked_len <= avail)
+                {
+                  pos += masked_len;
+                  continue;
+                }
+              client->discard = masked_len - avail;
               return len;
-            }
-          if ((p[1] & 0x80) == 0)
-            {
-              client_close (client, SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR, "Unmasked frame");
-              return len;
-            }
-          if (opcode & 0x8)
-            {
-              if ((opcode != OP_CLOSE && opcode != OP_PING && opcode != OP_PONG) ||
-                  !fin || plen > MAX_CONTROL_PAYLOAD)
-                {
-                  client_close (client, SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR,
-                                "Invalid control frame");
-                  return len;
-                }
-            }
-          else
-            {
-              guint8 message_opcode = opcode;
-              gsize so_far = client->frag ? client->frag->len : 0;
-
-              if (opcode == OP_CONTINUATION && client->frag == NULL)
-                {
-                  client_close (client, SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR,
-                                "Unexpected continuation frame");
-                  return len;
-                }
-              if (opcode != OP_CONTINUATION && client->frag != NULL)
-                {
-                  client_close (client, SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR,
-                                "Expected a continuation frame");
-                  return len;
-                }
-              if (opcode == OP_CONTINUATION)
-                message_opcode = client->frag_opcode;
-              if (message_opcode != OP_TEXT && message_opcode != OP_BINARY)
-                {
-                  client_close (client, SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR, "Unknown opcode");
-                  return len;
-                }
-              if (message_opcode == OP_BINARY || plen > WC_DEV_SERVER_MAX_MESSAGE_SIZE - so_far)
-                {
-                  guint64 total = hlen + 4 + plen;
-
-                  if (message_opcode == OP_BINARY)
-                    client_close (client, SOUP_WEBSOCKET_CLOSE_UNSUPPORTED_DATA,
-                                  "Binary messages are not supported");
-                  else
-                    client_close (client, SOUP_WEBSOCKET_CLOSE_TOO_BIG,
-                                  "Message larger than 1 MiB");
-
-                  /* skip the refused frame's payload without buffering it, so that the
-                   * peer's close frame behind it is still understood */
-                  if (total <= avail)
-                    {
-                      pos += total;
-                      continue;
-                    }
-                  client->discard = total - avail;
-                  return len;
-                }
             }
         }
       else if (plen > WC_DEV_SERVER_MAX_MESSAGE_SIZE || (p[1] & 0x80) == 0)
@@ -1703,14 +1697,15 @@ wc_dev_server_constructed (GObject *object)
 
   g_assert (self->host != NULL);
 
+  if (self->meters == NULL)
+    self->meters = wc_meter_source_new ();
+
   self->rpc = wc_jsonrpc_new ();
   wc_rpc_methods_install (self->rpc, self->host, self->meters);
 
   g_signal_connect_object (self->host, "parameter-changed",
                            G_CALLBACK (on_parameter_changed), self, 0);
-  if (self->meters != NULL)
-    g_signal_connect_object (self->meters, "frame",
-                             G_CALLBACK (on_meter_frame), self, 0);
+  g_signal_connect_object (self->meters, "frame", G_CALLBACK (on_meter_frame), self, 0);
 }
 
 static void
@@ -1892,7 +1887,7 @@ wc_dev_server_init (WcDevServer *self)
  * wc_dev_server_new:
  * @host: the parameters to serve
  * @meters: (nullable): the meter source (synthetic meters and audio-source frames), or %NULL
- *   to serve no meters
+ *   for a private one
  *
  * Creates a dev server. It creates its #WcJsonRpc and installs every PROTOCOL.md §4 method
  * with wc_rpc_methods_install(); nothing listens until wc_dev_server_start().
