@@ -72,9 +72,18 @@ stdin_cb (int fd, GIOCondition condition, gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+static guint64 n_frames;
+
+static void
+on_frame (WcMeterSource *meters, gpointer client, gconstpointer frame, gpointer data)
+{
+  n_frames++;
+}
+
 static int
 run_serve (guint port)
 {
+  gint64 t0;
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(GPtrArray) params = NULL;
   g_autoptr(WcParamHost) host = wc_param_host_new ();
@@ -87,6 +96,7 @@ run_serve (guint port)
   wc_param_host_replace (host, params);
 
   server = wc_dev_server_new (host, meters);
+  g_signal_connect (meters, "frame", G_CALLBACK (on_frame), NULL);
   wc_dev_server_set_port (server, port);
   if (!wc_dev_server_start (server, &error))
     {
@@ -99,7 +109,11 @@ run_serve (guint port)
   g_unix_signal_add (SIGTERM, quit_cb, loop);
   g_unix_signal_add (SIGINT, quit_cb, loop);
   g_unix_fd_add (0, G_IO_IN | G_IO_HUP, stdin_cb, loop);
+  t0 = g_get_monotonic_time ();
   g_main_loop_run (loop);
+  if (g_getenv ("BENCH_VERBOSE"))
+    g_printerr ("serve: %" G_GUINT64_FORMAT " meter frames in %.1f s\n", n_frames,
+                (g_get_monotonic_time () - t0) / 1e6);
 
   wc_dev_server_stop (server);
   return 0;
@@ -585,6 +599,14 @@ static const Scenario scenarios[] = {
   { "meters x200", 200, FALSE },
 };
 
+static const char *only_filter;
+
+static gboolean
+scenario_selected (guint s)
+{
+  return only_filter == NULL || strstr (scenarios[s].label, only_filter) != NULL;
+}
+
 static double
 ratio (double a, double b)
 {
@@ -652,7 +674,8 @@ run_compare (double seconds, gboolean with_node, const char *node_dir)
         idle_rss[which] = proc_status_mib (t->pid, "VmRSS:");
       }
       for (guint s = 0; s < G_N_ELEMENTS (scenarios); s++)
-        res[which][s] = run_scenario (t, scenarios[s].n, scenarios[s].rpc, seconds);
+        if (scenario_selected (s))
+          res[which][s] = run_scenario (t, scenarios[s].n, scenarios[s].rpc, seconds);
       target_stop (t);
     }
 
@@ -660,6 +683,7 @@ run_compare (double seconds, gboolean with_node, const char *node_dir)
           "p50 us", "p99 us", "CPU %", "RSS MiB", "HWM MiB", "meters/s/cl");
   for (guint s = 0; s < G_N_ELEMENTS (scenarios); s++)
     for (int which = 0; which < (have_node ? 2 : 1); which++)
+      if (scenario_selected (s))
       {
         Result *r = &res[which][s];
         char rates[64];
@@ -683,6 +707,7 @@ run_compare (double seconds, gboolean with_node, const char *node_dir)
     {
       printf ("\nratios wavecraft / node-ws:\n");
       for (guint s = 0; s < G_N_ELEMENTS (scenarios); s++)
+        if (scenario_selected (s))
         {
           Result *a = &res[0][s], *b = &res[1][s];
 
@@ -706,6 +731,7 @@ main (int argc, char *argv[])
 {
   double seconds = 5;
   gboolean no_node = FALSE;
+  g_autofree char *only = NULL;
   g_autofree char *node_dir = NULL;
   int port = 0;
   GOptionEntry entries[] = {
@@ -713,6 +739,7 @@ main (int argc, char *argv[])
     { "no-node", 0, 0, G_OPTION_ARG_NONE, &no_node, "Measure wavecraft only", NULL },
     { "node-dir", 0, 0, G_OPTION_ARG_FILENAME, &node_dir, "Directory of the Node peer", "DIR" },
     { "port", 'p', 0, G_OPTION_ARG_INT, &port, "serve: port (default 0)", "N" },
+    { "only", 0, 0, G_OPTION_ARG_STRING, &only, "Run only the scenarios whose name contains TEXT", "TEXT" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("[serve]");
@@ -729,5 +756,6 @@ main (int argc, char *argv[])
   if (argc > 1 && g_str_equal (argv[1], "serve"))
     return run_serve (port);
 
+  only_filter = only;
   return run_compare (seconds, !no_node, node_dir ? node_dir : BENCH_NODE_PEER_DIR);
 }

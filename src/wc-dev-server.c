@@ -83,9 +83,9 @@ struct _WcDevServerClient
   guint64               id;
   ClientState           state;
 
-  GIOStream            *stream;          /* stolen from libsoup */
-  GSocket              *socket;
-  GPollableInputStream *input;
+  GIOStream             *stream;         /* stolen from libsoup */
+  GPollableInputStream  *input;
+  GPollableOutputStream *output;
   GSource              *in_source;
   GSource              *out_source;
 
@@ -120,6 +120,8 @@ struct _WcDevServer
   WcMeterSource *meters;
   WcJsonRpc     *rpc;
   SoupServer    *soup;
+  GPtrArray     *listeners;             /* of GSocket *, listening; connections go to soup */
+  GPtrArray     *listen_sources;        /* of GSource * */
 
   guint          requested_port;
   guint          port;
@@ -192,6 +194,7 @@ static void client_die            (WcDevServerClient *client,
                                    const char        *why);
 static void client_start_reading  (WcDevServerClient *client);
 static void server_update_tick    (WcDevServer       *self);
+static void server_close_listeners (WcDevServer      *self);
 
 /* ---------------------------------------------------------------------------------------- */
 /* Small helpers                                                                            */
@@ -339,7 +342,7 @@ client_unref (WcDevServerClient *client)
   g_clear_pointer (&client->frag, g_byte_array_unref);
   g_free (client->ibuf);
   g_clear_object (&client->input);
-  g_clear_object (&client->socket);
+  g_clear_object (&client->output);
   g_clear_object (&client->stream);
   g_free (client);
 }
@@ -490,7 +493,6 @@ client_die (WcDevServerClient *client,
   g_clear_pointer (&client->ibuf, g_free);
   client->ilen = client->icap = 0;
 
-  g_socket_close (client->socket, NULL);
   g_io_stream_close (client->stream, NULL, NULL);
 
   if (self != NULL)
@@ -505,9 +507,8 @@ client_die (WcDevServerClient *client,
 /* Clients: output                                                                          */
 
 static gboolean
-on_client_writable (GSocket      *socket,
-                    GIOCondition  condition,
-                    gpointer      user_data)
+on_client_writable (GObject  *stream,
+                    gpointer  user_data)
 {
   WcDevServerClient *client = user_data;
   g_autoptr(WcDevServerClient) hold = client_ref (client);
@@ -523,7 +524,7 @@ client_update_out_source (WcDevServerClient *client)
   if (!g_queue_is_empty (&client->outq) && client->out_source == NULL &&
       client->state != CLIENT_DEAD)
     {
-      client->out_source = g_socket_create_source (client->socket, G_IO_OUT, NULL);
+      client->out_source = g_pollable_output_stream_create_source (client->output, NULL);
       g_source_set_static_name (client->out_source, "WcDevServer client output");
       g_source_set_callback (client->out_source, (GSourceFunc) (void (*) (void)) on_client_writable,
                              client, NULL);
@@ -580,8 +581,8 @@ client_flush (WcDevServerClient *client)
           n++;
         }
 
-      ret = g_socket_send_message_with_timeout (client->socket, NULL, vectors, n, NULL, 0,
-                                                G_SOCKET_MSG_NONE, 0, &written, NULL, &error);
+      ret = g_pollable_output_stream_writev_nonblocking (client->output, vectors, n, &written,
+                                                         NULL, &error);
       if (ret == G_POLLABLE_RETURN_FAILED)
         {
           client_die (client, error->message);
@@ -675,8 +676,8 @@ client_send (WcDevServerClient *client,
       GPollableReturn ret;
       gsize written = 0;
 
-      ret = g_socket_send_message_with_timeout (client->socket, NULL, &vector, 1, NULL, 0,
-                                                G_SOCKET_MSG_NONE, 0, &written, NULL, &error);
+      ret = g_pollable_output_stream_writev_nonblocking (client->output, &vector, 1, &written,
+                                                         NULL, &error);
       if (ret == G_POLLABLE_RETURN_FAILED)
         {
           client_die (client, error->message);
@@ -1509,36 +1510,28 @@ on_upgrade_written (SoupServerMessage *msg,
 {
   g_autoptr(GIOStream) stream = NULL;
   WcDevServerClient *client;
-  GSocket *socket;
   GInputStream *input;
+  GOutputStream *output;
 
   if (soup_server_message_get_status (msg) != SOUP_STATUS_SWITCHING_PROTOCOLS)
     return;
   g_signal_handlers_disconnect_by_func (msg, on_upgrade_written, self);
 
-  socket = soup_server_message_get_socket (msg);
-  if (socket == NULL)
-    return;
-  g_object_ref (socket);
   stream = soup_server_message_steal_connection (msg);
   if (stream == NULL)
-    {
-      g_object_unref (socket);
-      return;
-    }
+    return;
 
   input = g_io_stream_get_input_stream (stream);
-  if (!self->running || !G_IS_POLLABLE_INPUT_STREAM (input) ||
-      !g_pollable_input_stream_can_poll (G_POLLABLE_INPUT_STREAM (input)))
+  output = g_io_stream_get_output_stream (stream);
+  if (!self->running ||
+      !G_IS_POLLABLE_INPUT_STREAM (input) ||
+      !g_pollable_input_stream_can_poll (G_POLLABLE_INPUT_STREAM (input)) ||
+      !G_IS_POLLABLE_OUTPUT_STREAM (output) ||
+      !g_pollable_output_stream_can_poll (G_POLLABLE_OUTPUT_STREAM (output)))
     {
-      g_socket_close (socket, NULL);
       g_io_stream_close (stream, NULL, NULL);
-      g_object_unref (socket);
       return;
     }
-
-  g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
-  g_socket_set_option (socket, SOL_SOCKET, SO_SNDBUF, SOCKET_SEND_BUFFER, NULL);
 
   client = g_new0 (WcDevServerClient, 1);
   client->ref_count = 1;
@@ -1546,8 +1539,8 @@ on_upgrade_written (SoupServerMessage *msg,
   client->id = ++self->next_client_id;
   client->state = CLIENT_OPEN;
   client->stream = g_steal_pointer (&stream);
-  client->socket = socket;
   client->input = G_POLLABLE_INPUT_STREAM (g_object_ref (input));
+  client->output = G_POLLABLE_OUTPUT_STREAM (g_object_ref (output));
   client->last_rx_us = g_get_monotonic_time ();
   g_queue_init (&client->outq);
 
@@ -1558,7 +1551,7 @@ on_upgrade_written (SoupServerMessage *msg,
   client_start_reading (client);
   server_update_tick (self);
 
-  if (self->meters != NULL && self->n_open == 1)
+  if (self->n_open == 1)
     wc_meter_source_set_active (self->meters, TRUE);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_CLIENTS]);
@@ -1730,6 +1723,7 @@ wc_dev_server_dispose (GObject *object)
   WcDevServer *self = WC_DEV_SERVER (object);
   WcDevServerClient *client;
 
+  server_close_listeners (self);
   if (self->soup != NULL)
     {
       soup_server_disconnect (self->soup);
@@ -1766,6 +1760,8 @@ wc_dev_server_finalize (GObject *object)
   g_ptr_array_unref (self->allowed_origins);
   g_ptr_array_unref (self->deferred);
   g_array_unref (self->deferred_meta);
+  g_ptr_array_unref (self->listeners);
+  g_ptr_array_unref (self->listen_sources);
   g_free (self->ui_prefix);
   g_free (self->rbuf);
 
@@ -1877,6 +1873,8 @@ wc_dev_server_init (WcDevServer *self)
   self->allowed_origins = g_ptr_array_new_with_free_func (g_free);
   self->deferred = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   self->deferred_meta = g_array_new (FALSE, FALSE, sizeof (DeferredMeta));
+  self->listeners = g_ptr_array_new_with_free_func (g_object_unref);
+  self->listen_sources = g_ptr_array_new_with_free_func ((GDestroyNotify) g_source_unref);
   g_queue_init (&self->disconnected);
 }
 
@@ -2094,25 +2092,108 @@ wc_dev_server_set_send_queue_limit (WcDevServer *self,
   self->send_queue_limit = max_bytes;
 }
 
-static guint
-socket_port (GSocket *socket)
+static gboolean
+on_listener_ready (GSocket      *listener,
+                   GIOCondition  condition,
+                   gpointer      user_data)
 {
-  g_autoptr(GSocketAddress) address = g_socket_get_local_address (socket, NULL);
+  WcDevServer *self = user_data;
 
-  if (!G_IS_INET_SOCKET_ADDRESS (address))
-    return 0;
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address));
+  for (guint i = 0; i < 16; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GSocket) socket = g_socket_accept (listener, NULL, &error);
+      g_autoptr(GSocketConnection) connection = NULL;
+      g_autoptr(GSocketAddress) local = NULL;
+      g_autoptr(GSocketAddress) remote = NULL;
+
+      if (socket == NULL)
+        {
+          if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+            g_debug ("accept: %s", error->message);
+          break;
+        }
+
+      /* small frames go out at once; a bounded kernel buffer per client (no autotuning up
+       * to several MiB) keeps a stalled reader from pinning much memory */
+      g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+      g_socket_set_option (socket, SOL_SOCKET, SO_SNDBUF, SOCKET_SEND_BUFFER, NULL);
+
+      connection = g_socket_connection_factory_create_connection (socket);
+      local = g_socket_get_local_address (socket, NULL);
+      remote = g_socket_get_remote_address (socket, NULL);
+
+      /* Accepting here and handing the stream to libsoup, rather than letting
+       * soup_server_listen() accept, avoids a GSocket that libsoup 3.2's own listener leaks
+       * per connection, and gives us exact control over the bound addresses. */
+      if (!soup_server_accept_iostream (self->soup, G_IO_STREAM (connection), local, remote,
+                                        &error))
+        g_debug ("could not take a connection: %s", error->message);
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+server_close_listeners (WcDevServer *self)
+{
+  for (guint i = 0; i < self->listen_sources->len; i++)
+    g_source_destroy (g_ptr_array_index (self->listen_sources, i));
+  g_ptr_array_set_size (self->listen_sources, 0);
+
+  for (guint i = 0; i < self->listeners->len; i++)
+    g_socket_close (g_ptr_array_index (self->listeners, i), NULL);
+  g_ptr_array_set_size (self->listeners, 0);
 }
 
 static gboolean
 listen_on (WcDevServer  *self,
            const char   *address,
            guint         port,
+           guint        *bound_port,
            GError      **error)
 {
   g_autoptr(GSocketAddress) sockaddr = g_inet_socket_address_new_from_string (address, port);
+  g_autoptr(GSocketAddress) effective = NULL;
+  g_autoptr(GSocket) socket = NULL;
 
-  return soup_server_listen (self->soup, sockaddr, 0, error);
+  socket = g_socket_new (g_socket_address_get_family (sockaddr), G_SOCKET_TYPE_STREAM,
+                         G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL)
+    return FALSE;
+  g_socket_set_blocking (socket, FALSE);
+  /* allow_reuse: SO_REUSEADDR, so that a restart doesn't wait out TIME_WAIT; Linux still
+   * refuses a port another socket listens on */
+  if (!g_socket_bind (socket, sockaddr, TRUE, error))
+    return FALSE;
+  g_socket_set_listen_backlog (socket, 128);
+  if (!g_socket_listen (socket, error))
+    return FALSE;
+
+  effective = g_socket_get_local_address (socket, error);
+  if (effective == NULL)
+    return FALSE;
+  if (bound_port != NULL)
+    *bound_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+
+  g_ptr_array_add (self->listeners, g_steal_pointer (&socket));
+  return TRUE;
+}
+
+static void
+server_watch_listeners (WcDevServer *self)
+{
+  for (guint i = 0; i < self->listeners->len; i++)
+    {
+      GSource *source = g_socket_create_source (g_ptr_array_index (self->listeners, i),
+                                                G_IO_IN, NULL);
+
+      g_source_set_static_name (source, "WcDevServer listener");
+      g_source_set_callback (source, (GSourceFunc) (void (*) (void)) on_listener_ready, self,
+                             NULL);
+      g_source_attach (source, g_main_context_get_thread_default ());
+      g_ptr_array_add (self->listen_sources, source);
+    }
 }
 
 /**
@@ -2132,7 +2213,6 @@ wc_dev_server_start (WcDevServer  *self,
                      GError      **error)
 {
   g_autoptr(GError) local_error = NULL;
-  GSList *listeners;
   guint port = 0;
 
   g_return_val_if_fail (WC_IS_DEV_SERVER (self), FALSE);
@@ -2151,15 +2231,12 @@ wc_dev_server_start (WcDevServer  *self,
   for (guint attempt = 0; attempt < 16; attempt++)
     {
       g_clear_error (&local_error);
+      server_close_listeners (self);
 
-      if (!listen_on (self, "127.0.0.1", self->requested_port, &local_error))
+      if (!listen_on (self, "127.0.0.1", self->requested_port, &port, &local_error))
         break;
 
-      listeners = soup_server_get_listeners (self->soup);
-      port = listeners ? socket_port (listeners->data) : 0;
-      g_slist_free (listeners);
-
-      if (listen_on (self, "::1", port, &local_error))
+      if (listen_on (self, "::1", port, NULL, &local_error))
         break;
 
       if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
@@ -2170,7 +2247,6 @@ wc_dev_server_start (WcDevServer  *self,
           break;
         }
 
-      soup_server_disconnect (self->soup);
       if (self->requested_port != 0)
         break;
       /* the ephemeral port picked on 127.0.0.1 is taken on ::1: pick another */
@@ -2180,7 +2256,7 @@ wc_dev_server_start (WcDevServer  *self,
     {
       guint shown = self->requested_port ? self->requested_port : port;
 
-      soup_server_disconnect (self->soup);
+      server_close_listeners (self);
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
         g_set_error (error, WC_DEV_SERVER_ERROR, WC_DEV_SERVER_ERROR_PORT_BUSY,
                      _("Port %u is already in use"), shown);
@@ -2193,6 +2269,7 @@ wc_dev_server_start (WcDevServer  *self,
   self->port = port;
   self->running = TRUE;
   self->queued_bytes_peak = self->queued_bytes;
+  server_watch_listeners (self);
   g_debug ("listening on 127.0.0.1:%u", port);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PORT]);
 
@@ -2274,6 +2351,7 @@ wc_dev_server_stop (WcDevServer *self)
 
   g_object_ref (self);
   self->running = FALSE;
+  server_close_listeners (self);
   soup_server_disconnect (self->soup);
 
   self->iterating++;

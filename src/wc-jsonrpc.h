@@ -35,7 +35,8 @@ typedef enum {
  * WcJsonRpcHandler:
  * @rpc: the dispatcher
  * @client: (nullable): opaque per-connection pointer given to wc_jsonrpc_handle()
- * @params: (nullable): the request's `params` member, or %NULL when absent
+ * @params: (nullable): the request's `params` member (an object or an array), or %NULL when
+ *   absent or `null`
  * @result: a #GString to append the JSON text of `result` to (append only: it already
  *   holds the reply's envelope, so never truncate, reset or printf into it)
  * @error_code: (out): set with @error_message to answer with an error instead

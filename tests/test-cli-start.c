@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "wc-test-util.h"
 
@@ -228,6 +229,182 @@ test_build_failure (Fixture       *f,
   wc_test_proc_free (proc);
 }
 
+/* ---- the project's own UI dev server (a real Vite from npm) ------------------------------ */
+
+static void
+write_file (const char *dir,
+            const char *name,
+            const char *text)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+}
+
+static char *
+make_ui (Fixture    *f,
+         const char *dev_script)
+{
+  g_autofree char *ui = g_build_filename (f->project, "ui", NULL);
+  g_autofree char *package = g_strdup_printf ("{\n  \"name\": \"tremolo-ui\",\n  \"private\": true,\n"
+                                              "  \"type\": \"module\",\n"
+                                              "  \"scripts\": { \"dev\": \"%s\" }\n}\n", dev_script);
+  g_autofree char *modules = wc_test_source_path ("tests/e2e/node_modules");
+  g_autofree char *link = g_build_filename (ui, "node_modules", NULL);
+
+  g_assert_cmpint (g_mkdir (ui, 0755), ==, 0);
+  write_file (ui, "package.json", package);
+  write_file (ui, "index.html",
+              "<!doctype html><meta name=\"wavecraft-ws\" content=\"%VITE_WS_URL%\">"
+              "<title>tremolo</title>\n");
+  g_assert_cmpint (symlink (modules, link), ==, 0);
+  return g_steal_pointer (&ui);
+}
+
+static guint
+free_port (void)
+{
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  guint16 port = g_socket_listener_add_any_inet_port (listener, NULL, NULL);
+
+  g_socket_listener_close (listener);
+  return port;
+}
+
+typedef struct
+{
+  SoupSession *session;
+  char        *url;
+  char        *body;
+  gboolean     pending;
+} HttpPoll;
+
+static void
+on_http_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  HttpPoll *poll = user_data;
+  g_autoptr(GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+
+  poll->pending = FALSE;
+  if (bytes != NULL && g_bytes_get_size (bytes) > 0)
+    poll->body = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+}
+
+static gboolean
+http_answered (gpointer data)
+{
+  HttpPoll *poll = data;
+
+  if (poll->body == NULL && !poll->pending)
+    {
+      g_autoptr(SoupMessage) msg = soup_message_new ("GET", poll->url);
+
+      poll->pending = TRUE;
+      soup_session_send_and_read_async (poll->session, msg, G_PRIORITY_DEFAULT, NULL,
+                                        on_http_done, poll);
+    }
+  return poll->body != NULL;
+}
+
+static void
+test_vite (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autofree char *vite = wc_test_source_path ("tests/e2e/node_modules/vite/package.json");
+  g_autofree char *ui = NULL;
+  g_autofree char *ui_port_text = NULL;
+  g_autofree char *expected_ws = NULL;
+  const char *args[] = { "start", f->project, "--no-browser", "--port", "0", "--ui-port", NULL,
+                         "--no-install", NULL };
+  HttpPoll poll = { 0 };
+  WcTestProc *proc;
+  guint ui_port;
+  int status = -100;
+
+  if (!g_file_test (vite, G_FILE_TEST_EXISTS) || g_find_program_in_path ("npm") == NULL)
+    {
+      g_test_skip ("vite is not installed in tests/e2e/node_modules (run build-aux/run-tests.sh)");
+      return;
+    }
+
+  ui = make_ui (f, "vite");
+  ui_port = free_port ();
+  ui_port_text = g_strdup_printf ("%u", ui_port);
+  args[6] = ui_port_text;
+  proc = wc_test_proc_spawn (args, NULL);
+  g_assert_true (wc_test_proc_wait_stdout (proc, "Press Ctrl+C to stop", READY_MS));
+  g_assert_nonnull (strstr (wc_test_proc_get_stdout (proc), ui_port_text));
+
+  /* Vite serves on --port with --strictPort, and sees VITE_WS_URL. */
+  poll.session = soup_session_new ();
+  poll.url = g_strdup_printf ("http://localhost:%u/", ui_port);
+  g_assert_true (wc_test_wait_until (http_answered, &poll, 60000));
+  expected_ws = g_strdup_printf ("content=\"ws://127.0.0.1:%u\"", wc_test_proc_get_port (proc));
+  g_assert_nonnull (strstr (poll.body, expected_ws));
+  g_assert_cmpuint (wc_test_count_processes_in (ui), >, 0);
+
+  wc_test_proc_signal (proc, SIGINT);
+  g_assert_true (wc_test_proc_wait_exit (proc, STOP_MS, &status));
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpuint (wc_test_count_processes_in (f->project), ==, 0);
+  g_assert_true (wc_test_port_is_free (ui_port));
+
+  g_free (poll.url);
+  g_free (poll.body);
+  g_object_unref (poll.session);
+  wc_test_proc_free (proc);
+}
+
+static void
+test_ui_dev_server_dies (Fixture       *f,
+                         gconstpointer  data)
+{
+  const char *args[] = { "start", f->project, "--no-browser", "--port", "0", "--no-install",
+                         NULL };
+  g_autofree char *ui = NULL;
+  WcTestProc *proc;
+  int status = -100;
+
+  if (g_find_program_in_path ("npm") == NULL)
+    {
+      g_test_skip ("npm is not installed");
+      return;
+    }
+  ui = make_ui (f, "node die.js");
+  write_file (ui, "die.js", "process.exit(3);\n");
+  proc = wc_test_proc_spawn (args, NULL);
+  g_assert_true (wc_test_proc_wait_exit (proc, READY_MS, &status));
+  g_assert_cmpint (status, ==, 1);
+  g_assert_nonnull (strstr (wc_test_proc_get_stderr (proc),
+                            "error: The UI dev server (npm run dev) exited with status 3\n"));
+  g_assert_cmpuint (wc_test_count_processes_in (f->project), ==, 0);
+  wc_test_proc_free (proc);
+}
+
+static void
+test_ui_not_installed (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *ui = g_build_filename (f->project, "ui", NULL);
+  g_autofree char *expected = NULL;
+  const char *args[] = { "start", f->project, "--no-browser", "--port", "0", NULL };
+  WcTestProc *proc;
+  int status = -100;
+
+  g_assert_cmpint (g_mkdir (ui, 0755), ==, 0);
+  write_file (ui, "package.json", "{ \"scripts\": { \"dev\": \"vite\" } }\n");
+  proc = wc_test_proc_spawn (args, NULL);   /* stdin is not a TTY: no question is asked */
+  g_assert_true (wc_test_proc_wait_exit (proc, STOP_MS, &status));
+  g_assert_cmpint (status, ==, 1);
+  expected = g_strdup_printf ("error: The UI’s dependencies are not installed (%s/node_modules "
+                              "is missing)\nhint: Run “npm install” in ui/, or pass --install.\n",
+                              ui);
+  g_assert_cmpstr (wc_test_proc_get_stderr (proc), ==, expected);
+  wc_test_proc_free (proc);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -244,5 +421,11 @@ main (int   argc,
               test_sigterm_and_cache, fixture_teardown);
   g_test_add ("/wavecraft/cli-start/build-failure", Fixture, NULL, fixture_setup,
               test_build_failure, fixture_teardown);
+  g_test_add ("/wavecraft/cli-start/vite", Fixture, NULL, fixture_setup, test_vite,
+              fixture_teardown);
+  g_test_add ("/wavecraft/cli-start/ui-dev-server-dies", Fixture, NULL, fixture_setup,
+              test_ui_dev_server_dies, fixture_teardown);
+  g_test_add ("/wavecraft/cli-start/ui-not-installed", Fixture, NULL, fixture_setup,
+              test_ui_not_installed, fixture_teardown);
   return g_test_run ();
 }

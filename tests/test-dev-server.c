@@ -444,6 +444,8 @@ raw_read_some (Raw *raw)
         }
       if (n == 0 || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
         {
+          if (n < 0)
+            g_test_message ("raw client: %s", error->message);
           raw->eof = TRUE;
           return FALSE;
         }

@@ -17,7 +17,8 @@ class ErrorBanner {
     this.root = root;
     this.list = root.querySelector('.wc-error-list');
     this.messages = new Map();
-    root.querySelector('.wc-dismiss').addEventListener('click', () => {
+    this.dismiss = root.querySelector('.wc-dismiss');
+    this.dismiss.addEventListener('click', () => {
       // Connection trouble stays visible while it lasts.
       for (const key of [...this.messages.keys()]) if (key !== 'connection') this.messages.delete(key);
       this.render();
@@ -43,6 +44,7 @@ class ErrorBanner {
       return li;
     }));
     this.root.hidden = this.messages.size === 0;
+    this.dismiss.hidden = ![...this.messages.keys()].some((k) => k !== 'connection');
     this.root.dataset.count = String(this.messages.size);
   }
 }

@@ -80,7 +80,13 @@ export class MetersView {
     this.inflight = false;
 
     client.addEventListener('meter', (e) => this.onFrame(e.detail));
-    client.addEventListener('statechange', () => this.updatePolling());
+    client.addEventListener('statechange', (e) => {
+      if (e.detail.state !== 'open' && this.lastFrameAt) {
+        this.lastFrameAt = -Infinity; // no server, no signal: fall to the floor now
+        this.schedule();
+      }
+      this.updatePolling();
+    });
     document.addEventListener('visibilitychange', () => this.updatePolling());
     // A watchdog decides between push and poll; cheap (4 Hz) and stops nothing else.
     setInterval(() => this.updatePolling(), 250);

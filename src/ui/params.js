@@ -58,6 +58,7 @@ class ParamView {
     this.owner = owner;
     this.info = { ...info };
     this.serverValue = info.value;   // latest value the server is known to hold
+    this.lastSent = undefined;       // value of the latest setParameter sent
     this.pending = null;             // value waiting for the next frame
     this.dirty = false;
     this.scheduled = false;
@@ -96,6 +97,9 @@ class ParamView {
 
   /** Queues `v` for sending; at most one request in flight and one per frame. */
   send(v) {
+    // 'input' then 'change' with the same value: one request is enough, unless another
+    // client changed the value in between.
+    if (!this.dirty && v === this.lastSent && (this.inflight || v === this.serverValue)) return;
     this.pending = v;
     this.dirty = true;
     if (this.scheduled) return;
@@ -108,13 +112,17 @@ class ParamView {
     const v = this.pending;
     this.dirty = false;
     this.inflight = true;
+    this.lastSent = v;
     this.owner.client.setParameter(this.id, v).then(
       () => {
         this.serverValue = v;
         this.info.value = v;
         this.owner.clearError(this.id);
       },
-      (e) => this.owner.reportError(this, e),
+      (e) => {
+        this.lastSent = undefined;
+        this.owner.reportError(this, e);
+      },
     ).finally(() => {
       this.inflight = false;
       if (this.dirty) this.flush();
@@ -239,7 +247,8 @@ class FloatView extends ParamView {
   }
 
   showValue(v, { slider = true, number = true } = {}) {
-    const text = this.fmt(v) + (this.info.unit ? ` ${this.info.unit}` : '');
+    const { unit } = this.info;
+    const text = this.fmt(v) + (unit ? (unit === '°' ? unit : ` ${unit}`) : '');
     this.valueOut.value = text;
     this.slider.setAttribute('aria-valuetext', text);
     if (slider) this.slider.value = String(v);
