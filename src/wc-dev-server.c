@@ -86,6 +86,9 @@ struct _WcDevServerClient
   GIOStream             *stream;         /* stolen from libsoup */
   GPollableInputStream  *input;
   GPollableOutputStream *output;
+  GSocket               *socket;         /* (nullable) the same connection's socket */
+  gboolean               direct_read;    /* libsoup's read buffer is drained: use @socket */
+  gboolean               draining;
   GSource              *in_source;
   GSource              *out_source;
 
@@ -185,6 +188,11 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (WcDevServer, wc_dev_server, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (wc-dev-server-error-quark, wc_dev_server_error)
+static GQuark
+socket_quark (void)
+{
+  return g_quark_from_static_string ("wc-dev-server-socket");
+}
 
 static void client_flush          (WcDevServerClient *client);
 static void client_close          (WcDevServerClient *client,
@@ -343,6 +351,7 @@ client_unref (WcDevServerClient *client)
   g_free (client->ibuf);
   g_clear_object (&client->input);
   g_clear_object (&client->output);
+  g_clear_object (&client->socket);
   g_clear_object (&client->stream);
   g_free (client);
 }
@@ -507,8 +516,7 @@ client_die (WcDevServerClient *client,
 /* Clients: output                                                                          */
 
 static gboolean
-on_client_writable (GObject  *stream,
-                    gpointer  user_data)
+on_client_writable (gpointer user_data)
 {
   WcDevServerClient *client = user_data;
   g_autoptr(WcDevServerClient) hold = client_ref (client);
@@ -524,10 +532,14 @@ client_update_out_source (WcDevServerClient *client)
   if (!g_queue_is_empty (&client->outq) && client->out_source == NULL &&
       client->state != CLIENT_DEAD)
     {
-      client->out_source = g_pollable_output_stream_create_source (client->output, NULL);
+      /* a plain socket source when we can: the pollable stream sources are nested GSources
+       * whose ready-time juggling wakes the main context up several times per event */
+      if (client->socket != NULL)
+        client->out_source = g_socket_create_source (client->socket, G_IO_OUT, NULL);
+      else
+        client->out_source = g_pollable_output_stream_create_source (client->output, NULL);
       g_source_set_static_name (client->out_source, "WcDevServer client output");
-      g_source_set_callback (client->out_source, (GSourceFunc) (void (*) (void)) on_client_writable,
-                             client, NULL);
+      g_source_set_callback (client->out_source, on_client_writable, client, NULL);
       g_source_attach (client->out_source, g_main_context_get_thread_default ());
     }
   else if (g_queue_is_empty (&client->outq) && client->out_source != NULL)
@@ -1106,15 +1118,29 @@ client_buffer_reserve (WcDevServerClient *client,
     }
 }
 
+static void client_switch_to_socket (WcDevServerClient *client);
+
+static gssize
+client_recv (WcDevServerClient  *client,
+             guint8             *buf,
+             gsize               len,
+             GError            **error)
+{
+  if (client->direct_read)
+    return g_socket_receive_with_blocking (client->socket, (char *) buf, len, FALSE, NULL, error);
+  return g_pollable_input_stream_read_nonblocking (client->input, buf, len, NULL, error);
+}
+
 static gboolean
-on_client_readable (GObject  *stream,
-                    gpointer  user_data)
+on_client_readable (gpointer user_data)
 {
   WcDevServerClient *client = user_data;
   g_autoptr(WcDevServerClient) hold = client_ref (client);
   WcDevServer *self = client->server;
 
-  for (guint round = 0; round < 4 && client->state != CLIENT_DEAD && client->in_source; round++)
+  for (guint round = 0;
+       (round < 4 || client->draining) && client->state != CLIENT_DEAD && client->in_source;
+       round++)
     {
       g_autoptr(GError) error = NULL;
       gboolean shared = client->ilen == 0 && !self->rbuf_busy;
@@ -1135,11 +1161,13 @@ on_client_readable (GObject  *stream,
           avail = client->icap - client->ilen - 1;
         }
 
-      n = g_pollable_input_stream_read_nonblocking (client->input, buf, avail, NULL, &error);
+      n = client_recv (client, buf, avail, &error);
       if (n < 0)
         {
           if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
             client_die (client, error->message);
+          else if (!client->direct_read && client->socket != NULL)
+            client_switch_to_socket (client);
           break;
         }
       if (n == 0)
@@ -1148,7 +1176,7 @@ on_client_readable (GObject  *stream,
           break;
         }
 
-      client->last_rx_us = g_source_get_time (client->in_source);
+      client->last_rx_us = g_get_monotonic_time ();
       client->ping_sent_us = 0;
 
       if (client->discard > 0)
@@ -1197,7 +1225,7 @@ on_client_readable (GObject  *stream,
         }
 
       /* a short read means the socket is drained; poll() will tell us when more comes */
-      if ((gsize) n < avail)
+      if ((gsize) n < avail && !client->draining)
         break;
     }
 
@@ -1210,11 +1238,27 @@ client_start_reading (WcDevServerClient *client)
   if (client->in_source != NULL || client->state == CLIENT_DEAD)
     return;
 
-  client->in_source = g_pollable_input_stream_create_source (client->input, NULL);
+  if (client->direct_read)
+    client->in_source = g_socket_create_source (client->socket, G_IO_IN, NULL);
+  else
+    client->in_source = g_pollable_input_stream_create_source (client->input, NULL);
   g_source_set_static_name (client->in_source, "WcDevServer client input");
-  g_source_set_callback (client->in_source, (GSourceFunc) (void (*) (void)) on_client_readable,
-                         client, NULL);
+  g_source_set_callback (client->in_source, on_client_readable, client, NULL);
   g_source_attach (client->in_source, g_main_context_get_thread_default ());
+}
+
+/* Everything libsoup had buffered has been read: from now on read the socket directly,
+ * watched by a plain socket source. */
+static void
+client_switch_to_socket (WcDevServerClient *client)
+{
+  client->direct_read = TRUE;
+  if (client->in_source != NULL)
+    {
+      g_source_destroy (client->in_source);
+      g_clear_pointer (&client->in_source, g_source_unref);
+      client_start_reading (client);
+    }
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -1512,6 +1556,7 @@ on_upgrade_written (SoupServerMessage *msg,
   WcDevServerClient *client;
   GInputStream *input;
   GOutputStream *output;
+  GSocketAddress *remote;
 
   if (soup_server_message_get_status (msg) != SOUP_STATUS_SWITCHING_PROTOCOLS)
     return;
@@ -1541,6 +1586,9 @@ on_upgrade_written (SoupServerMessage *msg,
   client->stream = g_steal_pointer (&stream);
   client->input = G_POLLABLE_INPUT_STREAM (g_object_ref (input));
   client->output = G_POLLABLE_OUTPUT_STREAM (g_object_ref (output));
+  remote = soup_server_message_get_remote_address (msg);
+  if (remote != NULL && g_object_get_qdata (G_OBJECT (remote), socket_quark ()) != NULL)
+    client->socket = g_object_ref (g_object_get_qdata (G_OBJECT (remote), socket_quark ()));
   client->last_rx_us = g_get_monotonic_time ();
   g_queue_init (&client->outq);
 
@@ -1549,6 +1597,18 @@ on_upgrade_written (SoupServerMessage *msg,
   g_debug ("client %" G_GUINT64_FORMAT ": connected (%u open)", client->id, self->n_open);
 
   client_start_reading (client);
+  /* read what arrived with the handshake (libsoup may hold some of it), until the socket
+   * would block; that switches to reading the socket directly */
+  if (client->socket != NULL)
+    {
+      g_autoptr(WcDevServerClient) hold = client_ref (client);
+
+      client->draining = TRUE;
+      on_client_readable (client);
+      client->draining = FALSE;
+      if (client->state != CLIENT_OPEN)
+        return;
+    }
   server_update_tick (self);
 
   if (self->n_open == 1)
@@ -2122,6 +2182,11 @@ on_listener_ready (GSocket      *listener,
       connection = g_socket_connection_factory_create_connection (socket);
       local = g_socket_get_local_address (socket, NULL);
       remote = g_socket_get_remote_address (socket, NULL);
+      /* libsoup hands this very address back with each request: it leads the WebSocket
+       * upgrade to the socket */
+      if (remote != NULL)
+        g_object_set_qdata_full (G_OBJECT (remote), socket_quark (), g_object_ref (socket),
+                                 g_object_unref);
 
       /* Accepting here and handing the stream to libsoup, rather than letting
        * soup_server_listen() accept, avoids a GSocket that libsoup 3.2's own listener leaks

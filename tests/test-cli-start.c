@@ -323,7 +323,9 @@ test_vite (Fixture       *f,
   guint ui_port;
   int status = -100;
 
-  if (!g_file_test (vite, G_FILE_TEST_EXISTS) || g_find_program_in_path ("npm") == NULL)
+  g_autofree char *npm = g_find_program_in_path ("npm");
+
+  if (!g_file_test (vite, G_FILE_TEST_EXISTS) || npm == NULL)
     {
       g_test_skip ("vite is not installed in tests/e2e/node_modules (run build-aux/run-tests.sh)");
       return;
@@ -367,7 +369,9 @@ test_ui_dev_server_dies (Fixture       *f,
   WcTestProc *proc;
   int status = -100;
 
-  if (g_find_program_in_path ("npm") == NULL)
+  g_autofree char *npm = g_find_program_in_path ("npm");
+
+  if (npm == NULL)
     {
       g_test_skip ("npm is not installed");
       return;

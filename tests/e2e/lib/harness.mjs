@@ -43,6 +43,21 @@ export function skipReason() {
 
 /** Resources to release when the file's tests end, newest first. */
 const cleanups = [];
+
+/** wavecraft children still running: stopped even when the runner itself is killed (meson timeout). */
+const children = new Set();
+function killChildrenNow(signal) {
+  for (const pid of children) {
+    try { process.kill(pid, signal); } catch (_) { /* gone */ }
+  }
+}
+process.on('exit', () => killChildrenNow('SIGTERM'));
+for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP']) {
+  process.once(sig, () => {
+    killChildrenNow('SIGTERM');
+    process.exit(128 + (sig === 'SIGHUP' ? 1 : sig === 'SIGINT' ? 2 : 15));
+  });
+}
 export function onCleanup(fn) { cleanups.push(fn); }
 export async function cleanupAll() {
   while (cleanups.length) {
@@ -112,7 +127,8 @@ export async function startWavecraft(projectDir, extraArgs = []) {
   child.stderr.on('data', (d) => { out += d; });
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   let done = false;
-  exited.then(() => { done = true; });
+  children.add(child.pid);
+  exited.then(() => { done = true; children.delete(child.pid); });
   onCleanup(async () => {
     if (done) return;
     try { process.kill(child.pid, 'SIGINT'); } catch (_) { return; }
