@@ -5,8 +5,9 @@
  *
  * Output contract (read by WcExtractor):
  * - stdout: exactly one line, the normalised compact ParameterInfo array, then "\n";
- * - on failure, stderr's first line is `error: <message>` and the next `hint: <hint>`
- *   (the `error: `/`hint: ` prefixes are never translated; the texts are);
+ * - on failure, stderr's last two lines are `error: <message>` and `hint: <hint>`; anything
+ *   the plugin printed comes before them (for usage errors they are the only lines). The
+ *   `error: `/`hint: ` prefixes are never translated; the texts are;
  * - exit codes: 0 success, 1 usage, 2 load, 3 missing symbol, 4 NULL or invalid
  *   ParameterInfo array, 5 invalid UTF-8.
  *
@@ -22,6 +23,7 @@
 #include <gmodule.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -44,6 +46,11 @@ enum {
 typedef char *(*GetParamsJsonFunc) (void);
 typedef void  (*FreeStringFunc)    (char *json);
 
+/* stdio's buffer for stdout while it points at stderr: ours, so that report() can see
+ * whether a plugin left an unterminated line in it. */
+static char plugin_stdout_buffer[64 * 1024];
+static gboolean stdout_redirected;
+
 /* One diagnostic line: control characters (a parameter id may hold a newline) become
  * spaces, so `error:` and `hint:` stay one line each. */
 static void
@@ -63,7 +70,8 @@ static int report (int         code,
                    const char *format,
                    ...) G_GNUC_PRINTF (3, 4);
 
-/* Prints `error: <message>` and `hint: <hint>` to stderr and returns @code. */
+/* Prints `error: <message>` and `hint: <hint>` to stderr, as its last lines, and returns
+ * @code. */
 static int
 report (int         code,
         const char *hint,
@@ -77,6 +85,18 @@ report (int         code,
   message = g_strdup_vprintf (format, args);
   va_end (args);
 
+  /* Whatever a plugin left in stdio's buffer goes first (fd 1 is stderr by now), ended by a
+   * newline if it lacks one, so that these are the last two lines, each at a line start. */
+  if (stdout_redirected)
+    {
+      gsize pending = __fpending (stdout);
+      gboolean partial = pending > 0 && pending <= sizeof plugin_stdout_buffer &&
+                         plugin_stdout_buffer[pending - 1] != '\n';
+
+      fflush (stdout);
+      if (partial)
+        fputc ('\n', stderr);
+    }
   put_line ("error:", message);
   if (hint != NULL)
     put_line ("hint:", hint);
@@ -136,11 +156,11 @@ strip_path (const char *message,
  *
  * Implements the hidden `wavecraft extract-params <library>` subcommand (PROTOCOL.md §2):
  * loads @library with GModule, calls its `wavecraft_get_params_json()`, validates the result
- * (wc_param_info_list_parse()) and prints the normalised array
- * (wc_param_info_list_serialize()) as the only line on stdout.
+ * (wc_param_info_list_parse()) and prints the normalised array (wc_param_info_append_json()
+ * per element, as wc_param_info_list_serialize() would) as the only line on stdout.
  *
  * It first calls setsid() so that it leads its own process group (the parent kills the whole
- * group on timeout). While the library is loaded and called, fd 1 points at stderr and the
+ * group on timeout), unless stdin is a terminal (run by hand: Ctrl-C must reach it). While the library is loaded and called, fd 1 points at stderr and the
  * JSON goes to a private close-on-exec duplicate of the real stdout, so a plugin printing
  * from a constructor cannot corrupt the data channel. After loading it exits with _exit().
  *
@@ -171,13 +191,16 @@ wc_cli_extract_params (int    argc,
   int saved_errno = 0;
 
   /* Lead a process group of our own, so the parent can kill everything a plugin forks.
-   * EPERM means we already lead one (the parent's launcher called setsid()): fine. */
-  (void) setsid ();
+   * EPERM means we already lead one (the parent's launcher called setsid()): fine. Run by
+   * hand from a terminal (stdin is a TTY; WcExtractor gives /dev/null), stay in the
+   * terminal's foreground group instead, so that Ctrl-C still stops a hanging plugin. */
+  if (!isatty (STDIN_FILENO))
+    (void) setsid ();
 
   wc_console_init ();
   g_set_prgname ("wavecraft extract-params");
 
-  context = g_option_context_new (_("LIBRARY"));
+  context = g_option_context_new (NULL);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (context,
                                 _("Load a plugin library and print its parameters as one line of "
@@ -213,12 +236,14 @@ wc_cli_extract_params (int    argc,
                    _("Library '%s' does not exist"), library);
 
   /* Protect the data channel: the JSON goes to a private copy of stdout, and anything the
-   * plugin prints to fd 1 lands on stderr. fd 1 is never restored. */
-  fflush (stdout);
+   * plugin prints to fd 1 lands on stderr. fd 1 is never restored. Nothing has been written
+   * to stdout yet, so its buffer can still be replaced. */
   data_fd = fcntl (STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
   if (data_fd < 0 || dup2 (STDERR_FILENO, STDOUT_FILENO) < 0)
-    return report (EXIT_USAGE, NULL, _("Could not set up standard output: %s"),
-                   g_strerror (errno));
+    return report (EXIT_USAGE, _("Run it with standard output and standard error open"),
+                   _("Could not set up standard output: %s"), g_strerror (errno));
+  setvbuf (stdout, plugin_stdout_buffer, _IOFBF, sizeof plugin_stdout_buffer);
+  stdout_redirected = TRUE;
 
   module = g_module_open_full (path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL, &error);
   if (module == NULL)
@@ -277,7 +302,8 @@ wc_cli_extract_params (int    argc,
   g_string_append (out, "]\n");
 
   if (!write_all (data_fd, out->str, out->len, &saved_errno))
-    leave (report (EXIT_USAGE, NULL, _("Could not write the parameters to standard output: %s"),
+    leave (report (EXIT_USAGE, _("The process reading the parameters went away"),
+                   _("Could not write the parameters to standard output: %s"),
                    g_strerror (saved_errno)));
   close (data_fd);
   leave (EXIT_OK);

@@ -349,6 +349,7 @@ wc_cli_start (WcApplication  *app,
   g_autofree char *ui_port_text = NULL;
   g_auto(GStrv) origins = NULL;
   g_auto(GStrv) rest = NULL;
+  g_auto(GStrv) args = NULL;
   g_autoptr(WcProject) project = NULL;
   g_autoptr(WcSession) session = NULL;
   g_autofree char *bin = NULL;
@@ -388,7 +389,9 @@ wc_cli_start (WcApplication  *app,
                                 _("Builds the engine, discovers its parameters in a child process "
                                   "and serves them over WebSocket JSON-RPC with a browser UI.\n"
                                   "Saving an engine source rebuilds and reloads it live."));
-  if (!g_option_context_parse (context, &argc, &argv, &error))
+  /* Parse a copy: argv belongs to GApplication, and parsing removes entries from it. */
+  args = g_strdupv (argv);
+  if (!g_option_context_parse_strv (context, &args, &error))
     {
       wc_console_error ("%s", error->message);
       wc_console_hint (_("Run “wavecraft start --help” for the options."));

@@ -89,6 +89,8 @@ struct _WcDevServerClient
   GSocket               *socket;         /* (nullable) the same connection's socket */
   gboolean               direct_read;    /* libsoup's read buffer is drained: use @socket */
   gboolean               draining;
+  gboolean               reading;        /* in on_client_readable () */
+  gboolean               flushing;       /* in client_flush () */
   GSource              *in_source;
   GSource              *out_source;
 
@@ -526,6 +528,21 @@ on_client_writable (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+static gboolean
+on_client_socket_writable (GSocket      *socket,
+                           GIOCondition  condition,
+                           gpointer      user_data)
+{
+  return on_client_writable (user_data);
+}
+
+static gboolean
+on_client_stream_writable (GObject  *stream,
+                           gpointer  user_data)
+{
+  return on_client_writable (user_data);
+}
+
 static void
 client_update_out_source (WcDevServerClient *client)
 {
@@ -539,7 +556,15 @@ client_update_out_source (WcDevServerClient *client)
       else
         client->out_source = g_pollable_output_stream_create_source (client->output, NULL);
       g_source_set_static_name (client->out_source, "WcDevServer client output");
-      g_source_set_callback (client->out_source, on_client_writable, client, NULL);
+      g_source_set_can_recurse (client->out_source, TRUE);
+      if (client->socket != NULL)
+        g_source_set_callback (client->out_source,
+                               (GSourceFunc) (void (*) (void)) on_client_socket_writable,
+                               client, NULL);
+      else
+        g_source_set_callback (client->out_source,
+                               (GSourceFunc) (void (*) (void)) on_client_stream_writable,
+                               client, NULL);
       g_source_attach (client->out_source, g_main_context_get_thread_default ());
     }
   else if (g_queue_is_empty (&client->outq) && client->out_source != NULL)
@@ -569,8 +594,23 @@ client_after_drain (WcDevServerClient *client)
 }
 
 /* Write as much of the queue as the socket takes, without blocking. */
+static void client_flush_queue (WcDevServerClient *client);
+
 static void
 client_flush (WcDevServerClient *client)
+{
+  g_autoptr(WcDevServerClient) hold = NULL;
+
+  if (client->flushing)
+    return;
+  hold = client_ref (client);
+  client->flushing = TRUE;
+  client_flush_queue (client);
+  client->flushing = FALSE;
+}
+
+static void
+client_flush_queue (WcDevServerClient *client)
 {
   while (client->state != CLIENT_DEAD && !g_queue_is_empty (&client->outq))
     {
@@ -1135,8 +1175,13 @@ static gboolean
 on_client_readable (gpointer user_data)
 {
   WcDevServerClient *client = user_data;
-  g_autoptr(WcDevServerClient) hold = client_ref (client);
+  g_autoptr(WcDevServerClient) hold = NULL;
   WcDevServer *self = client->server;
+
+  if (client->reading)
+    return G_SOURCE_CONTINUE;  /* a nested main loop: the outer call reads on */
+  hold = client_ref (client);
+  client->reading = TRUE;
 
   for (guint round = 0;
        (round < 4 || client->draining) && client->state != CLIENT_DEAD && client->in_source;
@@ -1229,7 +1274,23 @@ on_client_readable (gpointer user_data)
         break;
     }
 
+  client->reading = FALSE;
   return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_client_socket_readable (GSocket      *socket,
+                           GIOCondition  condition,
+                           gpointer      user_data)
+{
+  return on_client_readable (user_data);
+}
+
+static gboolean
+on_client_stream_readable (GObject  *stream,
+                           gpointer  user_data)
+{
+  return on_client_readable (user_data);
 }
 
 static void
@@ -1239,11 +1300,25 @@ client_start_reading (WcDevServerClient *client)
     return;
 
   if (client->direct_read)
-    client->in_source = g_socket_create_source (client->socket, G_IO_IN, NULL);
+    {
+      client->in_source = g_socket_create_source (client->socket, G_IO_IN, NULL);
+      g_source_set_callback (client->in_source,
+                             (GSourceFunc) (void (*) (void)) on_client_socket_readable,
+                             client, NULL);
+    }
   else
-    client->in_source = g_pollable_input_stream_create_source (client->input, NULL);
+    {
+      client->in_source = g_pollable_input_stream_create_source (client->input, NULL);
+      g_source_set_callback (client->in_source,
+                             (GSourceFunc) (void (*) (void)) on_client_stream_readable,
+                             client, NULL);
+    }
   g_source_set_static_name (client->in_source, "WcDevServer client input");
-  g_source_set_callback (client->in_source, on_client_readable, client, NULL);
+  /* GLib "blocks" a non-recursive source while dispatching it by removing its fds from the
+   * context and adding them back, each time waking the context up through its eventfd: two
+   * extra writes and one extra poll() round per message. Our callbacks run no nested main
+   * loop and guard against re-entry themselves, so let the source recurse. */
+  g_source_set_can_recurse (client->in_source, TRUE);
   g_source_attach (client->in_source, g_main_context_get_thread_default ());
 }
 

@@ -295,6 +295,7 @@ copy_library_thread (GTask        *task,
  * comes first, so the last such line is the child's. */
 static char *
 child_error_message (ExtractData *data,
+                     const char  *copy_path,
                      GBytes      *stderr_bytes)
 {
   g_autofree char *text = NULL;
@@ -306,6 +307,8 @@ child_error_message (ExtractData *data,
   if (stderr_bytes == NULL)
     return NULL;
   bytes = g_bytes_get_data (stderr_bytes, &size);
+  if (size == 0)
+    return NULL;
   text = g_strndup (bytes, size);
   lines = g_strsplit (text, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
@@ -322,7 +325,7 @@ child_error_message (ExtractData *data,
 
   g_strchomp (message->str);
   message->len = strlen (message->str);
-  g_string_replace (message, data->copy_path, data->library, 0);
+  g_string_replace (message, copy_path, data->library, 0);
   if (!g_utf8_validate (message->str, message->len, NULL))
     {
       char *valid = g_utf8_make_valid (message->str, message->len);
@@ -336,6 +339,7 @@ child_error_message (ExtractData *data,
 static void
 return_from_result (GTask         *task,
                     ExtractData   *data,
+                    const char    *copy_path,
                     WcChildResult *res)
 {
   g_autoptr(GError) error = NULL;
@@ -353,7 +357,7 @@ return_from_result (GTask         *task,
 
   if (res->exit_status != 0)
     {
-      g_autofree char *message = child_error_message (data, res->stderr_bytes);
+      g_autofree char *message = child_error_message (data, copy_path, res->stderr_bytes);
       int code = res->exit_status;
 
       if (code < WC_EXTRACTOR_ERROR_USAGE || code > WC_EXTRACTOR_ERROR_UTF8)
@@ -394,12 +398,13 @@ on_child_done (GObject      *object,
   ExtractData *data = g_task_get_task_data (task);
   g_autoptr(WcChildResult) res = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *copy_path = NULL;
 
   res = wc_child_wait_finish (WC_CHILD (object), result, &error);
 
   /* The copy goes at once, whatever happened. */
-  g_unlink (data->copy_path);
-  g_clear_pointer (&data->copy_path, g_free);
+  copy_path = g_steal_pointer (&data->copy_path);
+  g_unlink (copy_path);
 
   if (res != NULL && res->stderr_bytes != NULL && g_bytes_get_size (res->stderr_bytes) > 0)
     g_debug ("extract-params %s: stderr: %.*s", data->library,
@@ -407,7 +412,7 @@ on_child_done (GObject      *object,
              (const char *) g_bytes_get_data (res->stderr_bytes, NULL));
 
   if (res != NULL)
-    return_from_result (task, data, res);
+    return_from_result (task, data, copy_path, res);
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_task_return_new_error (task, WC_EXTRACTOR_ERROR, WC_EXTRACTOR_ERROR_CANCELLED,
                              _("Parameter extraction from ‘%s’ was cancelled"),

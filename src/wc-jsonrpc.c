@@ -12,12 +12,12 @@
 #include "wc-param-info.h"
 
 /*
- * Requests are parsed by a small strict RFC 8259 parser that builds the JsonNode tree
- * directly instead of going through JsonParser. json-glib 1.6's parser recurses without a
- * limit (deep nesting overflows the stack), wraps integers beyond 64 bits silently
- * (`99999999999999999999` reads as -1), ignores text after the first value and accepts
- * comments, single quotes, hexadecimal numbers and `var x =` assignments. Ours rejects all
- * of these, reads integers that do not fit 64 bits as doubles, and is a single pass.
+ * Requests are parsed by json-glib's JsonParser (one per dispatcher, reused). A single
+ * guard pass in front of it (guard_text()) covers what json-glib 1.6 gets wrong with
+ * hostile input: unbounded recursion on deep nesting, integers beyond 64 bits read as -1,
+ * `\u0000`, lone surrogates and octal escapes that yield truncated or invalid UTF-8.
+ * json-glib stays lenient about a few non-JSON forms (comments, single quotes); those still
+ * reach no handler unless they form a valid request.
  *
  * Replies are written as text into one GString: the envelope, then the handler appends its
  * `result` text in place. The wire strings below are a contract read by programs
@@ -35,7 +35,7 @@ struct _WcJsonRpc
   GObject     parent_instance;
 
   GHashTable *methods;   /* (owned) char * -> (owned) Method * */
-  GString    *scratch;   /* string unescaping buffer, reused */
+  JsonParser *parser;    /* reused for every frame */
 };
 
 G_DEFINE_FINAL_TYPE (WcJsonRpc, wc_jsonrpc, G_TYPE_OBJECT)
@@ -46,8 +46,7 @@ wc_jsonrpc_finalize (GObject *object)
   WcJsonRpc *self = WC_JSONRPC (object);
 
   g_clear_pointer (&self->methods, g_hash_table_unref);
-  if (self->scratch != NULL)
-    g_string_free (g_steal_pointer (&self->scratch), TRUE);
+  g_clear_object (&self->parser);
 
   G_OBJECT_CLASS (wc_jsonrpc_parent_class)->finalize (object);
 }
@@ -64,7 +63,7 @@ static void
 wc_jsonrpc_init (WcJsonRpc *self)
 {
   self->methods = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  self->scratch = g_string_sized_new (64);
+  self->parser = json_parser_new_immutable ();
 }
 
 /**
@@ -109,440 +108,138 @@ wc_jsonrpc_add_method (WcJsonRpc        *self,
 }
 
 /* ---------------------------------------------------------------------------------------- */
-/* Strict parser                                                                            */
+/* Parsing: json-glib, behind two guards                                                    */
 
-typedef struct
+/* The UTF-16 unit of a `\uXXXX` escape at text[i], or G_MAXUINT when there is none there. */
+static guint
+escape_unit (const char *text,
+             gsize       length,
+             gsize       i)
 {
-  const char *p;
-  const char *end;
-  GString    *scratch;
-  guint       depth;
-  guint       max_depth;
-} Parser;
+  guint unit = 0;
 
-static JsonNode *parse_value (Parser *ps);
-
-static inline void
-skip_ws (Parser *ps)
-{
-  while (ps->p < ps->end
-         && (*ps->p == ' ' || *ps->p == '\n' || *ps->p == '\r' || *ps->p == '\t'))
-    ps->p++;
-}
-
-static inline int
-hex_digit (char c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
-static gboolean
-read_hex4 (Parser   *ps,
-           gunichar *out)
-{
-  gunichar v = 0;
-
-  if (ps->end - ps->p < 4)
-    return FALSE;
-  for (int i = 0; i < 4; i++)
+  if (i + 6 > length || text[i] != '\\' || text[i + 1] != 'u')
+    return G_MAXUINT;
+  for (gsize k = i + 2; k < i + 6; k++)
     {
-      int d = hex_digit (ps->p[i]);
+      int digit = g_ascii_xdigit_value (text[k]);
 
-      if (d < 0)
-        return FALSE;
-      v = (v << 4) | (gunichar) d;
+      if (digit < 0)
+        return G_MAXUINT;
+      unit = unit * 16 + digit;
     }
-  ps->p += 4;
-  *out = v;
-  return TRUE;
+  return unit;
 }
 
-/* At the opening quote. Leaves the unescaped text in ps->scratch. The input was checked to
- * be UTF-8 as a whole, so only ASCII needs looking at. */
+/* Three guards in front of json-glib 1.6, found by fuzzing:
+ * - it recurses once per nesting level, so a frame of 1 MiB of '[' overflows the stack;
+ * - an integer literal beyond 64 bits silently reads as -1 (a value that was never sent);
+ * - `\u0000` truncates the string, and a lone surrogate or an octal escape (`\700`, which
+ *   GScanner takes) yields invalid UTF-8: refused (Parse error), like every escape JSON
+ *   does not define.
+ * This scan walks the text once, outside strings, counting brackets and noting integer
+ * literals that overflow gint64; it is a guard, not a parser. Such literals get ".0" appended
+ * in a copy so that json-glib reads them as the double they are (1e20 stays 1e20 and then
+ * fails range checks honestly). Returns FALSE when the nesting is too deep. */
 static gboolean
-parse_string (Parser *ps)
+guard_text (const char  *text,
+            gsize        length,
+            guint        max_depth,
+            GString    **rewritten)
 {
-  GString *s = ps->scratch;
+  guint depth = 0;
+  gboolean in_string = FALSE;
+  gsize copied = 0;
 
-  g_assert (*ps->p == '"');
-  ps->p++;
-  g_string_truncate (s, 0);
-
-  for (;;)
+  *rewritten = NULL;
+  for (gsize i = 0; i < length; i++)
     {
-      const char *run = ps->p;
+      char c = text[i];
 
-      while (ps->p < ps->end)
+      if (in_string)
         {
-          guchar c = (guchar) *ps->p;
+          if (c == '\\' && i + 1 < length && text[i + 1] == 'u')
+            {
+              guint unit = escape_unit (text, length, i);
 
-          if (c == '"' || c == '\\' || c < 0x20)
-            break;
-          ps->p++;
-        }
-      if (ps->p > run)
-        g_string_append_len (s, run, ps->p - run);
-      if (ps->p >= ps->end)
-        return FALSE;
-
-      switch (*ps->p)
-        {
-        case '"':
-          ps->p++;
-          return TRUE;
-
-        case '\\':
-          {
-            char e;
-
-            ps->p++;
-            if (ps->p >= ps->end)
-              return FALSE;
-            e = *ps->p++;
-            switch (e)
-              {
-              case '"': g_string_append_c (s, '"'); break;
-              case '\\': g_string_append_c (s, '\\'); break;
-              case '/': g_string_append_c (s, '/'); break;
-              case 'b': g_string_append_c (s, '\b'); break;
-              case 'f': g_string_append_c (s, '\f'); break;
-              case 'n': g_string_append_c (s, '\n'); break;
-              case 'r': g_string_append_c (s, '\r'); break;
-              case 't': g_string_append_c (s, '\t'); break;
-              case 'u':
-                {
-                  gunichar u;
-
-                  if (!read_hex4 (ps, &u))
-                    return FALSE;
-                  if (u >= 0xD800 && u <= 0xDBFF)
-                    {
-                      gunichar lo;
-
-                      if (ps->end - ps->p >= 6 && ps->p[0] == '\\' && ps->p[1] == 'u')
-                        {
-                          const char *save = ps->p;
-
-                          ps->p += 2;
-                          if (!read_hex4 (ps, &lo))
-                            return FALSE;
-                          if (lo >= 0xDC00 && lo <= 0xDFFF)
-                            u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
-                          else
-                            {
-                              u = 0xFFFD;      /* lone high surrogate */
-                              ps->p = save;    /* the next escape stands on its own */
-                            }
-                        }
-                      else
-                        u = 0xFFFD;
-                    }
-                  else if (u >= 0xDC00 && u <= 0xDFFF)
-                    u = 0xFFFD;                /* lone low surrogate */
-                  else if (u == 0)
-                    u = 0xFFFD;                /* a C string cannot hold NUL */
-                  g_string_append_unichar (s, u);
-                }
-                break;
-              default:
+              if (unit == G_MAXUINT || unit == 0 || (unit >= 0xDC00 && unit <= 0xDFFF))
                 return FALSE;
-              }
-          }
-          break;
+              if (unit >= 0xD800 && unit <= 0xDBFF)
+                {
+                  guint low = escape_unit (text, length, i + 6);
 
-        default:
-          return FALSE;   /* raw control character */
+                  if (low < 0xDC00 || low > 0xDFFF)
+                    return FALSE;
+                  i += 6;
+                }
+              i += 5;
+            }
+          else if (c == '\\')
+            {
+              /* json-glib also takes GScanner's octal and other escapes; JSON has these. */
+              if (i + 1 >= length || strchr ("\"\\/bfnrt", text[i + 1]) == NULL ||
+                  text[i + 1] == '\0')
+                return FALSE;
+              i++;
+            }
+          else if (c == '"')
+            in_string = FALSE;
         }
-    }
-}
-
-static JsonNode *
-parse_number (Parser *ps)
-{
-  const char *start = ps->p;
-  gboolean negative = FALSE;
-  gboolean is_int = TRUE;
-  JsonNode *node;
-
-  if (*ps->p == '-')
-    {
-      negative = TRUE;
-      ps->p++;
-    }
-  if (ps->p >= ps->end)
-    return NULL;
-  if (*ps->p == '0')
-    ps->p++;
-  else if (*ps->p >= '1' && *ps->p <= '9')
-    {
-      while (ps->p < ps->end && g_ascii_isdigit (*ps->p))
-        ps->p++;
-    }
-  else
-    return NULL;
-
-  if (ps->p < ps->end && *ps->p == '.')
-    {
-      is_int = FALSE;
-      ps->p++;
-      if (ps->p >= ps->end || !g_ascii_isdigit (*ps->p))
-        return NULL;
-      while (ps->p < ps->end && g_ascii_isdigit (*ps->p))
-        ps->p++;
-    }
-  if (ps->p < ps->end && (*ps->p == 'e' || *ps->p == 'E'))
-    {
-      is_int = FALSE;
-      ps->p++;
-      if (ps->p < ps->end && (*ps->p == '+' || *ps->p == '-'))
-        ps->p++;
-      if (ps->p >= ps->end || !g_ascii_isdigit (*ps->p))
-        return NULL;
-      while (ps->p < ps->end && g_ascii_isdigit (*ps->p))
-        ps->p++;
-    }
-
-  if (is_int)
-    {
-      const char *d = start + (negative ? 1 : 0);
-      gsize n_digits = ps->p - d;
-
-      if (n_digits <= 19)
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
         {
-          guint64 mag = 0;
-
-          for (const char *q = d; q < ps->p; q++)
-            mag = mag * 10 + (guint64) (*q - '0');
-          if (!negative && mag <= (guint64) G_MAXINT64)
-            {
-              node = json_node_alloc ();
-              return json_node_init_int (node, (gint64) mag);
-            }
-          if (negative && mag <= (guint64) G_MAXINT64 + 1)
-            {
-              node = json_node_alloc ();
-              return json_node_init_int (node, (gint64) (0 - mag));
-            }
+          if (++depth > max_depth)
+            return FALSE;
         }
-      /* Too big for 64 bits: read it as a double, like JavaScript does. */
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+      else if (c == '-' || g_ascii_isdigit (c))
+        {
+          gsize start = i, end = i + 1;
+
+          while (end < length && g_ascii_isdigit (text[end]))
+            end++;
+          if ((end >= length || (text[end] != '.' && text[end] != 'e' && text[end] != 'E')) &&
+              end - start >= 19)
+            {
+              g_autofree char *literal = g_strndup (text + start, end - start);
+
+              if (!g_ascii_string_to_signed (literal, 10, G_MININT64, G_MAXINT64, NULL, NULL))
+                {
+                  if (*rewritten == NULL)
+                    *rewritten = g_string_sized_new (length + 8);
+                  g_string_append_len (*rewritten, text + copied, end - copied);
+                  g_string_append (*rewritten, ".0");
+                  copied = end;
+                }
+            }
+          i = end - 1;
+        }
     }
-
-  {
-    gsize len = ps->p - start;
-    char buf[64];
-    g_autofree char *heap = NULL;
-    const char *text;
-    double v;
-
-    if (len < sizeof buf)
-      {
-        memcpy (buf, start, len);
-        buf[len] = '\0';
-        text = buf;
-      }
-    else
-      text = heap = g_strndup (start, len);
-    v = g_ascii_strtod (text, NULL);
-    node = json_node_alloc ();
-    return json_node_init_double (node, v);
-  }
-}
-
-static gboolean
-match_literal (Parser     *ps,
-               const char *word,
-               gsize       len)
-{
-  if ((gsize) (ps->end - ps->p) < len || memcmp (ps->p, word, len) != 0)
-    return FALSE;
-  ps->p += len;
+  if (*rewritten != NULL)
+    g_string_append_len (*rewritten, text + copied, length - copied);
   return TRUE;
 }
 
 static JsonNode *
-parse_object (Parser *ps)
-{
-  JsonObject *object;
-  JsonNode *node;
-
-  if (++ps->depth > ps->max_depth)
-    return NULL;
-  ps->p++;   /* { */
-  object = json_object_new ();
-  skip_ws (ps);
-  if (ps->p < ps->end && *ps->p == '}')
-    {
-      ps->p++;
-      goto done;
-    }
-
-  for (;;)
-    {
-      g_autofree char *name = NULL;
-      JsonNode *value;
-
-      skip_ws (ps);
-      if (ps->p >= ps->end || *ps->p != '"' || !parse_string (ps))
-        goto fail;
-      name = g_strndup (ps->scratch->str, ps->scratch->len);
-      skip_ws (ps);
-      if (ps->p >= ps->end || *ps->p != ':')
-        goto fail;
-      ps->p++;
-      value = parse_value (ps);
-      if (value == NULL)
-        goto fail;
-      json_object_set_member (object, name, value);
-      skip_ws (ps);
-      if (ps->p >= ps->end)
-        goto fail;
-      if (*ps->p == ',')
-        {
-          ps->p++;
-          continue;
-        }
-      if (*ps->p == '}')
-        {
-          ps->p++;
-          break;
-        }
-      goto fail;
-    }
-
-done:
-  ps->depth--;
-  node = json_node_alloc ();
-  json_node_init_object (node, object);
-  json_object_unref (object);
-  return node;
-
-fail:
-  json_object_unref (object);
-  return NULL;
-}
-
-static JsonNode *
-parse_array (Parser *ps)
-{
-  JsonArray *array;
-  JsonNode *node;
-
-  if (++ps->depth > ps->max_depth)
-    return NULL;
-  ps->p++;   /* [ */
-  array = json_array_new ();
-  skip_ws (ps);
-  if (ps->p < ps->end && *ps->p == ']')
-    {
-      ps->p++;
-      goto done;
-    }
-
-  for (;;)
-    {
-      JsonNode *value = parse_value (ps);
-
-      if (value == NULL)
-        goto fail;
-      json_array_add_element (array, value);
-      skip_ws (ps);
-      if (ps->p >= ps->end)
-        goto fail;
-      if (*ps->p == ',')
-        {
-          ps->p++;
-          continue;
-        }
-      if (*ps->p == ']')
-        {
-          ps->p++;
-          break;
-        }
-      goto fail;
-    }
-
-done:
-  ps->depth--;
-  node = json_node_alloc ();
-  json_node_init_array (node, array);
-  json_array_unref (array);
-  return node;
-
-fail:
-  json_array_unref (array);
-  return NULL;
-}
-
-static JsonNode *
-parse_value (Parser *ps)
-{
-  JsonNode *node;
-
-  skip_ws (ps);
-  if (ps->p >= ps->end)
-    return NULL;
-
-  switch (*ps->p)
-    {
-    case '{':
-      return parse_object (ps);
-    case '[':
-      return parse_array (ps);
-    case '"':
-      if (!parse_string (ps))
-        return NULL;
-      node = json_node_alloc ();
-      return json_node_init_string (node, ps->scratch->str);
-    case 't':
-      if (!match_literal (ps, "true", 4))
-        return NULL;
-      node = json_node_alloc ();
-      return json_node_init_boolean (node, TRUE);
-    case 'f':
-      if (!match_literal (ps, "false", 5))
-        return NULL;
-      node = json_node_alloc ();
-      return json_node_init_boolean (node, FALSE);
-    case 'n':
-      if (!match_literal (ps, "null", 4))
-        return NULL;
-      node = json_node_alloc ();
-      return json_node_init_null (node);
-    case '-':
-    case '0': case '1': case '2': case '3': case '4':
-    case '5': case '6': case '7': case '8': case '9':
-      return parse_number (ps);
-    default:
-      return NULL;
-    }
-}
-
-static JsonNode *
-parse_with (GString    *scratch,
+parse_with (JsonParser *parser,
             const char *text,
             gsize       length)
 {
-  Parser ps = { text, text + length, scratch, 0, WC_JSONRPC_MAX_DEPTH };
-  JsonNode *root;
+  g_autoptr(GString) rewritten = NULL;
 
-  if (!g_utf8_validate_len (text, length, NULL))
+  if (!g_utf8_validate_len (text, length, NULL) ||
+      !guard_text (text, length, WC_JSONRPC_MAX_DEPTH, &rewritten))
     return NULL;
-  root = parse_value (&ps);
-  if (root == NULL)
-    return NULL;
-  skip_ws (&ps);
-  if (ps.p != ps.end)
+  if (rewritten != NULL)
     {
-      json_node_unref (root);
-      return NULL;
+      text = rewritten->str;
+      length = rewritten->len;
     }
-  return root;
+  if (!json_parser_load_from_data (parser, text, length, NULL))
+    return NULL;
+  return json_parser_steal_root (parser);
 }
 
 /**
@@ -550,11 +247,9 @@ parse_with (GString    *scratch,
  * @text: the text; need not be NUL-terminated
  * @length: length of @text in bytes
  *
- * Parses one JSON value strictly by RFC 8259, as wc_jsonrpc_handle() does: valid UTF-8 only,
- * nothing but whitespace after the value, no comments or other extensions, nesting at most
- * %WC_JSONRPC_MAX_DEPTH arrays/objects deep. Integers that fit 64 bits become `gint64`
- * values, every other number a `double` (`1e999` reads as infinity, callers check
- * finiteness). A `\u0000` escape or an unpaired surrogate in a string reads as U+FFFD.
+ * Parses one JSON value with json-glib, as wc_jsonrpc_handle() does, after checking that
+ * @text is valid UTF-8 and nests at most %WC_JSONRPC_MAX_DEPTH arrays/objects deep (deeper
+ * text would exhaust json-glib's recursion).
  *
  * Returns: (transfer full) (nullable): the tree, or %NULL when @text is not such JSON
  */
@@ -562,11 +257,11 @@ JsonNode *
 wc_jsonrpc_parse (const char *text,
                   gsize       length)
 {
-  g_autoptr(GString) scratch = g_string_sized_new (64);
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
 
   g_return_val_if_fail (text != NULL || length == 0, NULL);
 
-  return parse_with (scratch, text != NULL ? text : "", length);
+  return parse_with (parser, text != NULL ? text : "", length);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -779,7 +474,7 @@ wc_jsonrpc_handle_into (WcJsonRpc  *self,
   g_return_val_if_fail (text != NULL || length == 0, FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
 
-  root = parse_with (self->scratch, text != NULL ? text : "", length);
+  root = parse_with (self->parser, text != NULL ? text : "", length);
   if (root == NULL)
     {
       append_error (out, NULL, WC_JSONRPC_PARSE_ERROR, "Parse error");
@@ -836,7 +531,7 @@ wc_jsonrpc_handle_into (WcJsonRpc  *self,
  *   `{"jsonrpc":"2.0","id":ID,"error":{"code":C,"message":M}}`, keys in that order; `id`
  *   is echoed with its JSON type (integer, string or null);
  * - a request without `id` is a notification: its method runs, no reply;
- * - text that is not strict JSON (see wc_jsonrpc_parse()): -32700 `Parse error`, id null;
+ * - text that is not JSON (see wc_jsonrpc_parse()): -32700 `Parse error`, id null;
  * - not an object, `jsonrpc` not `"2.0"`, `method` not a string, an empty batch, or an `id`
  *   that is not an integer, a string or null: -32600 `Invalid request` (answered even
  *   without an id; the id is echoed when it is valid, else null);

@@ -45,6 +45,7 @@ typedef struct
   GMainContext *context;
   GMainLoop    *loop;
   GHashTable   *monitors;     /* absolute dir path → GFileMonitor */
+  GHashTable   *files;        /* relative paths of the watched files known to exist */
   GHashTable   *pending;      /* relative file paths of this burst */
   GSource      *timer;
   gint64        first_event;  /* µs, monotonic; 0 when nothing pending */
@@ -220,23 +221,21 @@ on_timer (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static const char *relative_path (Worker *w, const char *path);
+
+/* Adds @path to the burst if it is a watched file under the root. */
 static void
 note_change (Worker     *w,
-             const char *path,
-             gboolean    is_dir)
+             const char *path)
 {
   g_autofree char *basename = NULL;
-  const char *relative;
+  const char *relative = relative_path (w, path);
 
-  if (strncmp (path, w->root, w->root_len) != 0 || path[w->root_len] != G_DIR_SEPARATOR)
+  if (relative == NULL)
     return;
-  relative = path + w->root_len + 1;
-  if (!is_dir)
-    {
-      basename = g_path_get_basename (path);
-      if (!wc_project_is_watched_file (basename))
-        return;
-    }
+  basename = g_path_get_basename (path);
+  if (!wc_project_is_watched_file (basename))
+    return;
   if (g_hash_table_contains (w->pending, relative))
     {
       w->last_event = g_get_monotonic_time ();
@@ -284,14 +283,45 @@ watch_dir (const char *path,
   return TRUE;
 }
 
+static const char *
+relative_path (Worker     *w,
+               const char *path)
+{
+  if (strncmp (path, w->root, w->root_len) != 0 || path[w->root_len] != G_DIR_SEPARATOR)
+    return NULL;
+  return path + w->root_len + 1;
+}
+
+/* Keeps the set of known watched files up to date for @path. */
+static void
+track_file (Worker     *w,
+            const char *path,
+            gboolean    exists)
+{
+  const char *relative = relative_path (w, path);
+  g_autofree char *basename = NULL;
+
+  if (relative == NULL)
+    return;
+  if (!exists)
+    {
+      g_hash_table_remove (w->files, relative);
+      return;
+    }
+  basename = g_path_get_basename (path);
+  if (wc_project_is_watched_file (basename) && !g_hash_table_contains (w->files, relative))
+    g_hash_table_add (w->files, g_strdup (relative));
+}
+
 static void
 scanned_file (const char *path,
               gpointer    user_data)
 {
   Worker *w = user_data;
 
+  track_file (w, path, TRUE);
   if (w->reporting)
-    note_change (w, path, FALSE);
+    note_change (w, path);
 }
 
 /* Watches @path and everything below it. With @report, files found are reported as
@@ -315,7 +345,9 @@ destroy_monitor (GFileMonitor *monitor)
   g_object_unref (monitor);
 }
 
-/* Drops the watches of @path and of every directory below it. Returns whether there were. */
+/* Drops the watches of @path and of every directory below it, and reports the watched files
+ * known in them as changed (gone): their own DELETED events may never come, since the
+ * monitors that would report them are cancelled here. Returns whether there were watches. */
 static gboolean
 unwatch_tree (Worker     *w,
               const char *path)
@@ -324,6 +356,27 @@ unwatch_tree (Worker     *w,
   gpointer key;
   gsize len = strlen (path);
   gboolean removed = FALSE;
+  const char *relative = relative_path (w, path);
+
+  if (relative != NULL)
+    {
+      gsize rlen = strlen (relative);
+      g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (g_free);
+
+      g_hash_table_iter_init (&iter, w->files);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        {
+          const char *file = key;
+
+          if (strncmp (file, relative, rlen) == 0 && file[rlen] == G_DIR_SEPARATOR)
+            {
+              g_ptr_array_add (gone, g_build_filename (w->root, file, NULL));
+              g_hash_table_iter_remove (&iter);
+            }
+        }
+      for (guint i = 0; i < gone->len; i++)
+        note_change (w, g_ptr_array_index (gone, i));
+    }
 
   g_hash_table_iter_init (&iter, w->monitors);
   while (g_hash_table_iter_next (&iter, &key, NULL))
@@ -364,13 +417,15 @@ handle_appeared (Worker     *w,
   if (g_lstat (path, &st) != 0)
     {
       /* Already gone again (a short-lived temp file); a watched name still counts. */
-      note_change (w, path, FALSE);
+      track_file (w, path, FALSE);
+      note_change (w, path);
       return;
     }
 
   if (!S_ISDIR (st.st_mode))
     {
-      note_change (w, path, FALSE);
+      track_file (w, path, TRUE);
+      note_change (w, path);
       return;
     }
 
@@ -393,18 +448,12 @@ handle_appeared (Worker     *w,
 /* Something went away from @path (deleted, moved out, renamed from). */
 static void
 handle_disappeared (Worker     *w,
-                    const char *path,
-                    gboolean    moved)
+                    const char *path)
 {
   if (unwatch_tree (w, path))
-    {
-      /* A moved-away directory took its sources with it; a deleted one reported them
-       * one by one already. */
-      if (moved)
-        note_change (w, path, TRUE);
-      return;
-    }
-  note_change (w, path, FALSE);
+    return;
+  track_file (w, path, FALSE);
+  note_change (w, path);
 }
 
 static void
@@ -429,23 +478,21 @@ on_monitor_changed (GFileMonitor      *monitor,
       break;
 
     case G_FILE_MONITOR_EVENT_RENAMED:
-      handle_disappeared (w, path, TRUE);
+      handle_disappeared (w, path);
       if (other != NULL)
         handle_appeared (w, other);
       break;
 
     case G_FILE_MONITOR_EVENT_DELETED:
-      handle_disappeared (w, path, FALSE);
-      break;
-
     case G_FILE_MONITOR_EVENT_MOVED_OUT:
-      handle_disappeared (w, path, TRUE);
+      handle_disappeared (w, path);
       break;
 
     case G_FILE_MONITOR_EVENT_CHANGED:
     case G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT:
     case G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED:
-      note_change (w, path, FALSE);
+      track_file (w, path, TRUE);
+      note_change (w, path);
       break;
 
     case G_FILE_MONITOR_EVENT_PRE_UNMOUNT:
@@ -467,6 +514,7 @@ worker_main (gpointer user_data)
   w->monitors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                        (GDestroyNotify) destroy_monitor);
   w->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  w->files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   scan_tree (w, w->root, FALSE);
   g_debug ("Watching %u directories under %s (%.1f ms)", g_hash_table_size (w->monitors),
@@ -482,6 +530,7 @@ worker_main (gpointer user_data)
     }
   g_clear_pointer (&w->monitors, g_hash_table_unref);
   g_clear_pointer (&w->pending, g_hash_table_unref);
+  g_clear_pointer (&w->files, g_hash_table_unref);
   g_atomic_int_set (&w->shared->n_watched, 0);
 
   /* Let cancelled monitors' sources go before the context does. */
@@ -536,7 +585,8 @@ wc_rebuild_watcher_class_init (WcRebuildWatcherClass *klass)
    * WcRebuildWatcher::changed:
    * @self: the watcher
    * @files: (array zero-terminated=1): the files of one debounced burst, relative to the
-   *   root, sorted and unique (a directory moved away is listed by its own path)
+   *   root, sorted and unique (written, created, deleted, or moved in or out, also as
+   *   part of a directory)
    *
    * Emitted on the creating thread's main context once the tree was quiet for the debounce
    * window after a change to a watched file (issue 4, "Watching").

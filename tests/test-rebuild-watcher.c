@@ -455,7 +455,7 @@ test_deleted_dir (Fixture *f, gconstpointer data)
 static void
 test_moved_dir (Fixture *f, gconstpointer data)
 {
-  const char *moved[] = { "src", "srcnew/x.c", NULL };
+  const char *moved[] = { "src/x.c", "srcnew/x.c", NULL };
   const char *edited[] = { "srcnew/x.c", NULL };
   g_autofree char *from = g_build_filename (f->root, "src", NULL);
   g_autofree char *to = g_build_filename (f->root, "srcnew", NULL);

@@ -51,7 +51,23 @@ function killChildrenNow(signal) {
     try { process.kill(pid, signal); } catch (_) { /* gone */ }
   }
 }
-process.on('exit', () => killChildrenNow('SIGTERM'));
+/** Temporary directories, removed at cleanup and, failing that, when the runner exits. */
+const tempDirs = new Set();
+function makeTempDir(prefix) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.add(dir);
+  return dir;
+}
+function removeTempDir(dir) {
+  fs.rmSync(dir, { recursive: true, force: true });
+  tempDirs.delete(dir);
+}
+process.on('exit', () => {
+  killChildrenNow('SIGTERM');
+  for (const dir of tempDirs) {
+    try { fs.rmSync(dir, { recursive: true, force: true }); } catch (_) { /* best effort */ }
+  }
+});
 for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP']) {
   process.once(sig, () => {
     killChildrenNow('SIGTERM');
@@ -91,7 +107,7 @@ export async function waitUntil(cond, { timeoutMs = 10_000, what = 'condition', 
 export function copyExample(name) {
   const src = path.join(SOURCE_ROOT, 'examples', name);
   if (!fs.existsSync(src)) throw new Error(`example project ${src} does not exist`);
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), `wc-e2e-${name}-`));
+  const root = makeTempDir(`wc-e2e-${name}-`);
   const dst = path.join(root, name);
   const skip = new Set(['node_modules', 'target', '.git', 'build', 'builddir']);
   fs.cpSync(src, dst, {
@@ -101,7 +117,7 @@ export function copyExample(name) {
       return !(skip.has(base) || base.startsWith('_build') || base === 'wavecraft-params.json');
     },
   });
-  onCleanup(() => fs.rmSync(root, { recursive: true, force: true }));
+  onCleanup(() => removeTempDir(root));
   return dst;
 }
 
@@ -193,7 +209,7 @@ export function portOpen(port) {
  */
 export async function launchBrowser() {
   const { chromium } = await import('playwright-core');
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'wc-e2e-chromium-'));
+  const profile = makeTempDir('wc-e2e-chromium-');
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
@@ -207,7 +223,7 @@ export async function launchBrowser() {
   context.setDefaultTimeout(UI_TIMEOUT_MS);
   onCleanup(async () => {
     await context.close().catch(() => {});
-    fs.rmSync(profile, { recursive: true, force: true });
+    removeTempDir(profile);
   });
   return context;
 }
