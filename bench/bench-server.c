@@ -679,8 +679,8 @@ run_compare (double seconds, gboolean with_node, const char *node_dir)
       target_stop (t);
     }
 
-  printf ("\n%-12s %-10s %10s %10s %10s %9s %9s %9s %14s\n", "scenario", "server", "req/s",
-          "p50 us", "p99 us", "CPU %", "RSS MiB", "HWM MiB", "meters/s/cl");
+  printf ("\n%-12s %-10s %10s %10s %10s %9s %10s %9s %9s %14s\n", "scenario", "server", "req/s",
+          "p50 us", "p99 us", "CPU %", "CPU us/req", "RSS MiB", "HWM MiB", "meters/s/cl");
   for (guint s = 0; s < G_N_ELEMENTS (scenarios); s++)
     for (int which = 0; which < (have_node ? 2 : 1); which++)
       if (scenario_selected (s))
@@ -689,9 +689,11 @@ run_compare (double seconds, gboolean with_node, const char *node_dir)
         char rates[64];
 
         g_snprintf (rates, sizeof rates, "%.1f/%.1f/%.1f", r->rate_min, r->rate_avg, r->rate_max);
-        printf ("%-12s %-10s %10.0f %10.1f %10.1f %9.2f %9.1f %9.1f %14s%s\n",
+        printf ("%-12s %-10s %10.0f %10.1f %10.1f %9.2f %10.2f %9.1f %9.1f %14s%s\n",
                 scenarios[s].label, which == 0 ? ours.name : node.name,
-                r->req_per_s, r->p50_us, r->p99_us, r->cpu_pct, r->rss_mib, r->hwm_mib, rates,
+                r->req_per_s, r->p50_us, r->p99_us, r->cpu_pct,
+                r->req_per_s > 0 ? r->cpu_pct * 1e4 / r->req_per_s : 0.0,
+                r->rss_mib, r->hwm_mib, rates,
                 r->dropped ? " (clients dropped!)" : "");
       }
 
@@ -712,10 +714,12 @@ run_compare (double seconds, gboolean with_node, const char *node_dir)
           Result *a = &res[0][s], *b = &res[1][s];
 
           if (scenarios[s].rpc)
-            printf ("  %-12s req/s x%.2f   p50 x%.2f   p99 x%.2f   CPU x%.2f   RSS x%.2f\n",
+            printf ("  %-12s req/s x%.2f   p50 x%.2f   p99 x%.2f   CPU x%.2f   CPU/req x%.2f   RSS x%.2f\n",
                     scenarios[s].label, ratio (a->req_per_s, b->req_per_s),
                     ratio (a->p50_us, b->p50_us), ratio (a->p99_us, b->p99_us),
-                    ratio (a->cpu_pct, b->cpu_pct), ratio (a->rss_mib, b->rss_mib));
+                    ratio (a->cpu_pct, b->cpu_pct),
+                    ratio (a->cpu_pct / MAX (a->req_per_s, 1), b->cpu_pct / MAX (b->req_per_s, 1)),
+                    ratio (a->rss_mib, b->rss_mib));
           else
             printf ("  %-12s CPU x%.2f   RSS x%.2f   meters/s x%.3f\n",
                     scenarios[s].label, ratio (a->cpu_pct, b->cpu_pct),

@@ -1628,6 +1628,7 @@ on_upgrade_written (SoupServerMessage *msg,
                     WcDevServer       *self)
 {
   g_autoptr(GIOStream) stream = NULL;
+  g_autoptr(GSocket) socket = NULL;
   WcDevServerClient *client;
   GInputStream *input;
   GOutputStream *output;
@@ -1636,6 +1637,14 @@ on_upgrade_written (SoupServerMessage *msg,
   if (soup_server_message_get_status (msg) != SOUP_STATUS_SWITCHING_PROTOCOLS)
     return;
   g_signal_handlers_disconnect_by_func (msg, on_upgrade_written, self);
+
+  /* the address object is the one given to soup_server_accept_iostream(): it carries the
+   * socket (see on_listener_ready()) */
+  remote = soup_server_message_get_remote_address (msg);
+  if (remote != NULL)
+    socket = g_object_get_qdata (G_OBJECT (remote), socket_quark ());
+  if (socket != NULL)
+    g_object_ref (socket);
 
   stream = soup_server_message_steal_connection (msg);
   if (stream == NULL)
@@ -1661,9 +1670,7 @@ on_upgrade_written (SoupServerMessage *msg,
   client->stream = g_steal_pointer (&stream);
   client->input = G_POLLABLE_INPUT_STREAM (g_object_ref (input));
   client->output = G_POLLABLE_OUTPUT_STREAM (g_object_ref (output));
-  remote = soup_server_message_get_remote_address (msg);
-  if (remote != NULL && g_object_get_qdata (G_OBJECT (remote), socket_quark ()) != NULL)
-    client->socket = g_object_ref (g_object_get_qdata (G_OBJECT (remote), socket_quark ()));
+  client->socket = g_steal_pointer (&socket);
   client->last_rx_us = g_get_monotonic_time ();
   g_queue_init (&client->outq);
 

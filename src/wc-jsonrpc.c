@@ -8,12 +8,13 @@
 
 #include <string.h>
 
+#include "wc-json.h"
 #include "wc-jsonrpc.h"
 #include "wc-param-info.h"
 
 /*
  * Requests are parsed by json-glib's JsonParser (one per dispatcher, reused). A single
- * guard pass in front of it (guard_text()) covers what json-glib 1.6 gets wrong with
+ * guard pass in front of it (wc_json_parse()) covers what json-glib 1.6 gets wrong with
  * hostile input: unbounded recursion on deep nesting, integers beyond 64 bits read as -1,
  * `\u0000`, lone surrogates and octal escapes that yield truncated or invalid UTF-8.
  * json-glib stays lenient about a few non-JSON forms (comments, single quotes); those still
@@ -110,138 +111,6 @@ wc_jsonrpc_add_method (WcJsonRpc        *self,
 /* ---------------------------------------------------------------------------------------- */
 /* Parsing: json-glib, behind two guards                                                    */
 
-/* The UTF-16 unit of a `\uXXXX` escape at text[i], or G_MAXUINT when there is none there. */
-static guint
-escape_unit (const char *text,
-             gsize       length,
-             gsize       i)
-{
-  guint unit = 0;
-
-  if (i + 6 > length || text[i] != '\\' || text[i + 1] != 'u')
-    return G_MAXUINT;
-  for (gsize k = i + 2; k < i + 6; k++)
-    {
-      int digit = g_ascii_xdigit_value (text[k]);
-
-      if (digit < 0)
-        return G_MAXUINT;
-      unit = unit * 16 + digit;
-    }
-  return unit;
-}
-
-/* Three guards in front of json-glib 1.6, found by fuzzing:
- * - it recurses once per nesting level, so a frame of 1 MiB of '[' overflows the stack;
- * - an integer literal beyond 64 bits silently reads as -1 (a value that was never sent);
- * - `\u0000` truncates the string, and a lone surrogate or an octal escape (`\700`, which
- *   GScanner takes) yields invalid UTF-8: refused (Parse error), like every escape JSON
- *   does not define.
- * This scan walks the text once, outside strings, counting brackets and noting integer
- * literals that overflow gint64; it is a guard, not a parser. Such literals get ".0" appended
- * in a copy so that json-glib reads them as the double they are (1e20 stays 1e20 and then
- * fails range checks honestly). Returns FALSE when the nesting is too deep. */
-static gboolean
-guard_text (const char  *text,
-            gsize        length,
-            guint        max_depth,
-            GString    **rewritten)
-{
-  guint depth = 0;
-  gboolean in_string = FALSE;
-  gsize copied = 0;
-
-  *rewritten = NULL;
-  for (gsize i = 0; i < length; i++)
-    {
-      char c = text[i];
-
-      if (in_string)
-        {
-          if (c == '\\' && i + 1 < length && text[i + 1] == 'u')
-            {
-              guint unit = escape_unit (text, length, i);
-
-              if (unit == G_MAXUINT || unit == 0 || (unit >= 0xDC00 && unit <= 0xDFFF))
-                return FALSE;
-              if (unit >= 0xD800 && unit <= 0xDBFF)
-                {
-                  guint low = escape_unit (text, length, i + 6);
-
-                  if (low < 0xDC00 || low > 0xDFFF)
-                    return FALSE;
-                  i += 6;
-                }
-              i += 5;
-            }
-          else if (c == '\\')
-            {
-              /* json-glib also takes GScanner's octal and other escapes; JSON has these. */
-              if (i + 1 >= length || strchr ("\"\\/bfnrt", text[i + 1]) == NULL ||
-                  text[i + 1] == '\0')
-                return FALSE;
-              i++;
-            }
-          else if (c == '"')
-            in_string = FALSE;
-        }
-      else if (c == '"')
-        in_string = TRUE;
-      else if (c == '[' || c == '{')
-        {
-          if (++depth > max_depth)
-            return FALSE;
-        }
-      else if ((c == ']' || c == '}') && depth > 0)
-        depth--;
-      else if (c == '-' || g_ascii_isdigit (c))
-        {
-          gsize start = i, end = i + 1;
-
-          while (end < length && g_ascii_isdigit (text[end]))
-            end++;
-          if ((end >= length || (text[end] != '.' && text[end] != 'e' && text[end] != 'E')) &&
-              end - start >= 19)
-            {
-              g_autofree char *literal = g_strndup (text + start, end - start);
-
-              if (!g_ascii_string_to_signed (literal, 10, G_MININT64, G_MAXINT64, NULL, NULL))
-                {
-                  if (*rewritten == NULL)
-                    *rewritten = g_string_sized_new (length + 8);
-                  g_string_append_len (*rewritten, text + copied, end - copied);
-                  g_string_append (*rewritten, ".0");
-                  copied = end;
-                }
-            }
-          i = end - 1;
-        }
-    }
-  if (*rewritten != NULL)
-    g_string_append_len (*rewritten, text + copied, length - copied);
-  return TRUE;
-}
-
-static JsonNode *
-parse_with (JsonParser *parser,
-            const char *text,
-            gsize       length)
-{
-  g_autoptr(GString) rewritten = NULL;
-
-  if (!g_utf8_validate_len (text, length, NULL) ||
-      !guard_text (text, length, WC_JSONRPC_MAX_DEPTH, &rewritten))
-    return NULL;
-  if (rewritten != NULL)
-    {
-      text = rewritten->str;
-      length = rewritten->len;
-    }
-  if (!json_parser_load_from_data (parser, text, length, NULL))
-    return NULL;
-  return json_parser_steal_root (parser);
-}
-
 /**
  * wc_jsonrpc_parse:
  * @text: the text; need not be NUL-terminated
@@ -261,7 +130,7 @@ wc_jsonrpc_parse (const char *text,
 
   g_return_val_if_fail (text != NULL || length == 0, NULL);
 
-  return parse_with (parser, text != NULL ? text : "", length);
+  return wc_json_parse (parser, text, length, NULL);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -474,7 +343,7 @@ wc_jsonrpc_handle_into (WcJsonRpc  *self,
   g_return_val_if_fail (text != NULL || length == 0, FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
 
-  root = parse_with (self->parser, text != NULL ? text : "", length);
+  root = wc_json_parse (self->parser, text, length, NULL);
   if (root == NULL)
     {
       append_error (out, NULL, WC_JSONRPC_PARSE_ERROR, "Parse error");

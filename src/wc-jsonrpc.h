@@ -9,6 +9,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "wc-json.h"
 #include "wc-types.h"
 
 G_BEGIN_DECLS
@@ -64,7 +65,7 @@ typedef gboolean (*WcJsonRpcHandler) (WcJsonRpc  *rpc,
  * How deeply arrays and objects may nest in an incoming message; deeper text is answered
  * with -32700 `Parse error`.
  */
-#define WC_JSONRPC_MAX_DEPTH 128
+#define WC_JSONRPC_MAX_DEPTH WC_JSON_MAX_DEPTH
 
 WcJsonRpc  *wc_jsonrpc_new          (void);
 void        wc_jsonrpc_add_method   (WcJsonRpc         *self,

@@ -154,121 +154,6 @@ wc_param_info_unref (WcParamInfo *info)
   g_free (info);
 }
 
-/* Shortest round-trip text of a finite double, C locale. */
-static void
-format_double (char   buf[G_ASCII_DTOSTR_BUF_SIZE],
-               double value)
-{
-  static const char *const formats[] = { "%.15g", "%.16g", "%.17g" };
-
-  if (value == 0)
-    {
-      strcpy (buf, "0");
-      return;
-    }
-  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
-    {
-      g_ascii_formatd (buf, G_ASCII_DTOSTR_BUF_SIZE, formats[i], value);
-      if (g_ascii_strtod (buf, NULL) == value)
-        return;
-    }
-}
-
-/**
- * wc_json_append_double:
- * @out: the string to append to
- * @value: a finite number
- *
- * Appends @value as a JSON number in shortest round-trip form (PROTOCOL.md §3): the
- * shortest of `%.15g`, `%.16g` and `%.17g` that reads back as the same double, in the C
- * locale. `0.7` stays `0.7`, `1.0` is written `1`, `-0.0` is written `0`. A non-finite
- * @value has no JSON form: `null` is written instead (validated parameters never hold one).
- */
-void
-wc_json_append_double (GString *out,
-                       double   value)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  g_return_if_fail (out != NULL);
-
-  if (!isfinite (value))
-    {
-      g_string_append_len (out, "null", 4);
-      return;
-    }
-  format_double (buf, value);
-  g_string_append (out, buf);
-}
-
-/**
- * wc_json_append_string:
- * @out: the string to append to
- * @str: valid UTF-8, NUL-terminated
- *
- * Appends @str as a quoted JSON string. Escapes `"` and `\`, writes control characters as
- * `\b \f \n \r \t` or `\u00XX`, and U+2028/U+2029 as `\u2028`/`\u2029` so the text is also
- * safe inside JavaScript. Every other byte is copied as is.
- */
-void
-wc_json_append_string (GString    *out,
-                       const char *str)
-{
-  static const char hex[] = "0123456789abcdef";
-  const unsigned char *p = (const unsigned char *) str;
-  const unsigned char *run = p;
-
-  g_return_if_fail (out != NULL);
-  g_return_if_fail (str != NULL);
-
-  g_string_append_c (out, '"');
-  for (; *p != '\0'; p++)
-    {
-      const char *esc = NULL;
-      char ubuf[7];
-
-      if (*p >= 0x20 && *p != '"' && *p != '\\' && *p != 0xE2)
-        continue;
-
-      if (*p == 0xE2)
-        {
-          /* U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR: E2 80 A8/A9 */
-          if (p[1] != 0x80 || (p[2] != 0xA8 && p[2] != 0xA9))
-            continue;
-          g_string_append_len (out, (const char *) run, p - run);
-          g_string_append (out, p[2] == 0xA8 ? "\\u2028" : "\\u2029");
-          p += 2;
-          run = p + 1;
-          continue;
-        }
-
-      switch (*p)
-        {
-        case '"': esc = "\\\""; break;
-        case '\\': esc = "\\\\"; break;
-        case '\b': esc = "\\b"; break;
-        case '\f': esc = "\\f"; break;
-        case '\n': esc = "\\n"; break;
-        case '\r': esc = "\\r"; break;
-        case '\t': esc = "\\t"; break;
-        default:
-          ubuf[0] = '\\';
-          ubuf[1] = 'u';
-          ubuf[2] = '0';
-          ubuf[3] = '0';
-          ubuf[4] = hex[*p >> 4];
-          ubuf[5] = hex[*p & 0xF];
-          ubuf[6] = '\0';
-          esc = ubuf;
-          break;
-        }
-      g_string_append_len (out, (const char *) run, p - run);
-      g_string_append (out, esc);
-      run = p + 1;
-    }
-  g_string_append_len (out, (const char *) run, p - run);
-  g_string_append_c (out, '"');
-}
 
 static guint
 n_variants (const WcParamInfo *info)
@@ -291,14 +176,15 @@ describe (const char *id,
 static char *
 fmt_num (double value)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  GString *out;
 
   if (isnan (value))
     return g_strdup ("NaN");
   if (isinf (value))
     return g_strdup (value > 0 ? "Infinity" : "-Infinity");
-  format_double (buf, value);
-  return g_strdup (buf);
+  out = g_string_new (NULL);
+  wc_json_append_double (out, value);
+  return g_string_free (out, FALSE);
 }
 
 static gboolean
@@ -877,6 +763,7 @@ wc_param_info_list_parse (const char  *text,
   g_autoptr(GPtrArray) list = NULL;
   g_autoptr(GHashTable) seen = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) root_owned = NULL;
   const char *end = NULL;
   JsonNode *root;
   JsonArray *array;
@@ -897,14 +784,15 @@ wc_param_info_list_parse (const char  *text,
     }
 
   parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, text, length, &local_error))
+  root_owned = wc_json_parse (parser, text, length, &local_error);
+  if (local_error != NULL)
     {
       g_set_error (error, WC_PARAM_INFO_ERROR, WC_PARAM_INFO_ERROR_PARSE,
                    _("Invalid JSON: %s"), local_error->message);
       return NULL;
     }
 
-  root = json_parser_get_root (parser);
+  root = root_owned;
   if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root))
     {
       g_set_error (error, WC_PARAM_INFO_ERROR, WC_PARAM_INFO_ERROR_PARSE,

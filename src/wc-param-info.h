@@ -6,6 +6,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "wc-json.h"
 #include "wc-types.h"
 
 G_BEGIN_DECLS
@@ -85,10 +86,6 @@ char         *wc_param_info_list_serialize  (GPtrArray          *list);
 const char   *wc_param_type_to_string       (WcParamType         type);
 void          wc_param_info_append_json     (const WcParamInfo  *info,
                                              GString            *out);
-void          wc_json_append_double         (GString            *out,
-                                             double              value);
-void          wc_json_append_string         (GString            *out,
-                                             const char         *str);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WcParamInfo, wc_param_info_unref)
 

@@ -46,23 +46,13 @@ count_entries (const char *dir)
   return n;
 }
 
-/* This process is a child subreaper (see main), so every process the extraction left
- * behind, in its group or escaped from it, would be a descendant of ours: there must be
- * none. Exited ones are reaped here (only called while no extraction runs). */
+/* Whether a process whose parent is this one exists (zombies included). */
 static gboolean
-no_descendants (gpointer user_data)
+has_children (gpointer user_data)
 {
   g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
   g_autofree char *self_ppid = g_strdup_printf (" %d ", (int) getpid ());
   const char *name;
-
-  for (;;)
-    {
-      siginfo_t info = { 0 };
-
-      if (waitid (P_ALL, 0, &info, WEXITED | WNOHANG) != 0 || info.si_pid == 0)
-        break;
-    }
 
   g_assert_nonnull (proc);
   while ((name = g_dir_read_name (proc)) != NULL)
@@ -80,9 +70,25 @@ no_descendants (gpointer user_data)
       after_comm = strrchr (stat, ')');
       if (after_comm != NULL && strlen (after_comm) > 3 &&
           g_str_has_prefix (strchr (after_comm + 2, ' '), self_ppid))
-        return FALSE;
+        return TRUE;
     }
-  return TRUE;
+  return FALSE;
+}
+
+/* This process is a child subreaper (see main), so every process the extraction left
+ * behind, in its group or escaped from it, would be a descendant of ours: there must be
+ * none. Exited ones are reaped here, which is safe only while no extraction runs. */
+static gboolean
+no_descendants (gpointer user_data)
+{
+  for (;;)
+    {
+      siginfo_t info = { 0 };
+
+      if (waitid (P_ALL, 0, &info, WEXITED | WNOHANG) != 0 || info.si_pid == 0)
+        break;
+    }
+  return !has_children (NULL);
 }
 
 static gboolean
@@ -459,6 +465,8 @@ test_cancel (Fixture       *f,
   wc_extractor_extract_async (f->extractor, lib, cancellable, wc_test_store_result, &result);
   poll_id = g_timeout_add (5, tick, NULL);
   g_assert_true (wc_test_wait_until (copy_exists, &watch, DEADLINE_MS));
+  /* ...and the child runs (stuck in the plugin's constructor). */
+  g_assert_true (wc_test_wait_until (has_children, NULL, DEADLINE_MS));
   g_source_remove (poll_id);
   g_cancellable_cancel (cancellable);
 

@@ -270,6 +270,28 @@ test_stale_deleted_source (Fixture       *f,
   g_assert_cmpstr (error->message, ==, expected);
 }
 
+/* A hostile or damaged cache must not crash the parent: json-glib alone would recurse once
+ * per '[' and overflow the stack. */
+static void
+test_corrupt_deep (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autofree char *deep = g_strnfill (1024 * 1024, '[');
+  g_autofree char *expected = NULL;
+
+  save (f);
+  write_file (f->sidecar, deep);
+  loaded = wc_sidecar_load (f->library, (const char * const *) f->sources, f->bin, &error);
+  g_assert_null (loaded);
+  g_assert_error (error, WC_SIDECAR_ERROR, WC_SIDECAR_ERROR_CORRUPT);
+  expected = g_strdup_printf ("Parameter cache ‘%s’ is corrupt: Invalid JSON: The text nests "
+                              "deeper than 128 levels or holds an escape JSON does not allow",
+                              f->sidecar);
+  g_assert_cmpstr (error->message, ==, expected);
+}
+
 static void
 test_corrupt (Fixture       *f,
               gconstpointer  data)
@@ -406,6 +428,7 @@ main (int   argc,
   ADD ("stale-binary", test_stale_binary);
   ADD ("stale-deleted-source", test_stale_deleted_source);
   ADD ("corrupt", test_corrupt);
+  ADD ("corrupt-deep", test_corrupt_deep);
   ADD ("atomic-replace", test_atomic_replace);
   ADD ("save-error", test_save_error);
 #undef ADD

@@ -1,0 +1,300 @@
+/* wc-json.c: JSON text helpers around json-glib.
+ *
+ * Parsing is json-glib's; wc_json_parse() puts a guard pass in front of it for hostile
+ * input. Writing numbers needs our own code: PROTOCOL.md §3 wants shortest round-trip form
+ * (`0.7`), and JsonGenerator writes 17 significant digits (`0.69999999999999996`). The hot
+ * paths (JSON-RPC replies, notifications) write text straight into a GString.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+
+#define G_LOG_DOMAIN "wc-json"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <string.h>
+
+#include "wc-json.h"
+
+/* Shortest round-trip text of a finite double, C locale. */
+static void
+format_double (char   buf[G_ASCII_DTOSTR_BUF_SIZE],
+               double value)
+{
+  static const char *const formats[] = { "%.15g", "%.16g", "%.17g" };
+
+  if (value == 0)
+    {
+      strcpy (buf, "0");
+      return;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_ascii_formatd (buf, G_ASCII_DTOSTR_BUF_SIZE, formats[i], value);
+      if (g_ascii_strtod (buf, NULL) == value)
+        return;
+    }
+}
+
+/**
+ * wc_json_append_double:
+ * @out: the string to append to
+ * @value: a finite number
+ *
+ * Appends @value as a JSON number in shortest round-trip form (PROTOCOL.md §3): the
+ * shortest of `%.15g`, `%.16g` and `%.17g` that reads back as the same double, in the C
+ * locale. `0.7` stays `0.7`, `1.0` is written `1`, `-0.0` is written `0`. A non-finite
+ * @value has no JSON form: `null` is written instead (validated parameters never hold one).
+ */
+void
+wc_json_append_double (GString *out,
+                       double   value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_return_if_fail (out != NULL);
+
+  if (!isfinite (value))
+    {
+      g_string_append_len (out, "null", 4);
+      return;
+    }
+  format_double (buf, value);
+  g_string_append (out, buf);
+}
+
+/**
+ * wc_json_append_string:
+ * @out: the string to append to
+ * @str: valid UTF-8, NUL-terminated
+ *
+ * Appends @str as a quoted JSON string. Escapes `"` and `\`, writes control characters as
+ * `\b \f \n \r \t` or `\u00XX`, and U+2028/U+2029 as `\u2028`/`\u2029` so the text is also
+ * safe inside JavaScript. Every other byte is copied as is.
+ */
+void
+wc_json_append_string (GString    *out,
+                       const char *str)
+{
+  static const char hex[] = "0123456789abcdef";
+  const unsigned char *p = (const unsigned char *) str;
+  const unsigned char *run = p;
+
+  g_return_if_fail (out != NULL);
+  g_return_if_fail (str != NULL);
+
+  g_string_append_c (out, '"');
+  for (; *p != '\0'; p++)
+    {
+      const char *esc = NULL;
+      char ubuf[7];
+
+      if (*p >= 0x20 && *p != '"' && *p != '\\' && *p != 0xE2)
+        continue;
+
+      if (*p == 0xE2)
+        {
+          /* U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR: E2 80 A8/A9 */
+          if (p[1] != 0x80 || (p[2] != 0xA8 && p[2] != 0xA9))
+            continue;
+          g_string_append_len (out, (const char *) run, p - run);
+          g_string_append (out, p[2] == 0xA8 ? "\\u2028" : "\\u2029");
+          p += 2;
+          run = p + 1;
+          continue;
+        }
+
+      switch (*p)
+        {
+        case '"': esc = "\\\""; break;
+        case '\\': esc = "\\\\"; break;
+        case '\b': esc = "\\b"; break;
+        case '\f': esc = "\\f"; break;
+        case '\n': esc = "\\n"; break;
+        case '\r': esc = "\\r"; break;
+        case '\t': esc = "\\t"; break;
+        default:
+          ubuf[0] = '\\';
+          ubuf[1] = 'u';
+          ubuf[2] = '0';
+          ubuf[3] = '0';
+          ubuf[4] = hex[*p >> 4];
+          ubuf[5] = hex[*p & 0xF];
+          ubuf[6] = '\0';
+          esc = ubuf;
+          break;
+        }
+      g_string_append_len (out, (const char *) run, p - run);
+      g_string_append (out, esc);
+      run = p + 1;
+    }
+  g_string_append_len (out, (const char *) run, p - run);
+  g_string_append_c (out, '"');
+}
+
+/* The UTF-16 unit of a `\uXXXX` escape at text[i], or G_MAXUINT when there is none there. */
+static guint
+escape_unit (const char *text,
+             gsize       length,
+             gsize       i)
+{
+  guint unit = 0;
+
+  if (i + 6 > length || text[i] != '\\' || text[i + 1] != 'u')
+    return G_MAXUINT;
+  for (gsize k = i + 2; k < i + 6; k++)
+    {
+      int digit = g_ascii_xdigit_value (text[k]);
+
+      if (digit < 0)
+        return G_MAXUINT;
+      unit = unit * 16 + digit;
+    }
+  return unit;
+}
+
+/* Three guards in front of json-glib 1.6, found by fuzzing:
+ * - it recurses once per nesting level, so a frame of 1 MiB of '[' overflows the stack;
+ * - an integer literal beyond 64 bits silently reads as -1 (a value that was never sent);
+ * - `\u0000` truncates the string, and a lone surrogate or an octal escape (`\700`, which
+ *   GScanner takes) yields invalid UTF-8: refused (Parse error), like every escape JSON
+ *   does not define.
+ * This scan walks the text once, outside strings, counting brackets and noting integer
+ * literals that overflow gint64; it is a guard, not a parser. Such literals get ".0" appended
+ * in a copy so that json-glib reads them as the double they are (1e20 stays 1e20 and then
+ * fails range checks honestly). Returns FALSE when the nesting is too deep. */
+static gboolean
+guard_text (const char  *text,
+            gsize        length,
+            guint        max_depth,
+            GString    **rewritten)
+{
+  guint depth = 0;
+  gboolean in_string = FALSE;
+  gsize copied = 0;
+
+  *rewritten = NULL;
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = text[i];
+
+      if (in_string)
+        {
+          if (c == '\\' && i + 1 < length && text[i + 1] == 'u')
+            {
+              guint unit = escape_unit (text, length, i);
+
+              if (unit == G_MAXUINT || unit == 0 || (unit >= 0xDC00 && unit <= 0xDFFF))
+                return FALSE;
+              if (unit >= 0xD800 && unit <= 0xDBFF)
+                {
+                  guint low = escape_unit (text, length, i + 6);
+
+                  if (low < 0xDC00 || low > 0xDFFF)
+                    return FALSE;
+                  i += 6;
+                }
+              i += 5;
+            }
+          else if (c == '\\')
+            {
+              /* json-glib also takes GScanner's octal and other escapes; JSON has these. */
+              if (i + 1 >= length || strchr ("\"\\/bfnrt", text[i + 1]) == NULL ||
+                  text[i + 1] == '\0')
+                return FALSE;
+              i++;
+            }
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        {
+          if (++depth > max_depth)
+            return FALSE;
+        }
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+      else if (c == '-' || g_ascii_isdigit (c))
+        {
+          gsize start = i, end = i + 1;
+
+          while (end < length && g_ascii_isdigit (text[end]))
+            end++;
+          if ((end >= length || (text[end] != '.' && text[end] != 'e' && text[end] != 'E')) &&
+              end - start >= 19)
+            {
+              g_autofree char *literal = g_strndup (text + start, end - start);
+
+              if (!g_ascii_string_to_signed (literal, 10, G_MININT64, G_MAXINT64, NULL, NULL))
+                {
+                  if (*rewritten == NULL)
+                    *rewritten = g_string_sized_new (length + 8);
+                  g_string_append_len (*rewritten, text + copied, end - copied);
+                  g_string_append (*rewritten, ".0");
+                  copied = end;
+                }
+            }
+          i = end - 1;
+        }
+    }
+  if (*rewritten != NULL)
+    g_string_append_len (*rewritten, text + copied, length - copied);
+  return TRUE;
+}
+
+/**
+ * wc_json_parse:
+ * @parser: (nullable): a #JsonParser to reuse, or %NULL for a fresh one
+ * @text: the text; need not be NUL-terminated
+ * @length: length of @text in bytes
+ * @error: set in %JSON_PARSER_ERROR: %JSON_PARSER_ERROR_INVALID_DATA when @text is not
+ *   valid UTF-8, nests deeper than %WC_JSON_MAX_DEPTH, or holds `\u0000`, a lone surrogate
+ *   or an escape JSON does not define; otherwise json-glib's own error
+ *
+ * Parses one JSON value (RFC 8259) with json-glib after a guard pass (see guard_text()).
+ * Integer literals beyond 64 bits read as doubles.
+ *
+ * Returns: (transfer full) (nullable): the tree; %NULL with @error set, or %NULL without an
+ *   error for text that holds only whitespace
+ */
+JsonNode *
+wc_json_parse (JsonParser  *parser,
+               const char  *text,
+               gsize        length,
+               GError     **error)
+{
+  g_autoptr(JsonParser) own = NULL;
+  g_autoptr(GString) rewritten = NULL;
+
+  g_return_val_if_fail (parser == NULL || JSON_IS_PARSER (parser), NULL);
+  g_return_val_if_fail (text != NULL || length == 0, NULL);
+
+  if (text == NULL)
+    text = "";
+  if (!g_utf8_validate_len (text, length, NULL))
+    {
+      g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
+                           _("The text is not valid UTF-8"));
+      return NULL;
+    }
+  if (!guard_text (text, length, WC_JSON_MAX_DEPTH, &rewritten))
+    {
+      g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
+                   _("The text nests deeper than %u levels or holds an escape JSON does not "
+                     "allow"), WC_JSON_MAX_DEPTH);
+      return NULL;
+    }
+  if (rewritten != NULL)
+    {
+      text = rewritten->str;
+      length = rewritten->len;
+    }
+  if (parser == NULL)
+    parser = own = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, text, length, error))
+    return NULL;
+  return json_parser_steal_root (parser);
+}
