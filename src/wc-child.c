@@ -8,9 +8,16 @@
 #define G_LOG_DOMAIN "wc-child"
 
 #include <errno.h>
+#include <gio/gunixinputstream.h>
+#include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "wc-child.h"
@@ -22,6 +29,10 @@
 /* After the direct child is reaped, how long the pipes may stay open (a grandchild in another
  * session could hold them) before we stop reading and finish with what we have. */
 #define WC_CHILD_DRAIN_MS 1000
+
+/* After the leader was reaped: how often, and how long, to reap what is left of its group. */
+#define WC_CHILD_SETTLE_POLL_MS 5
+#define WC_CHILD_SETTLE_MS      1000
 #define WC_CHILD_READ_SIZE (64 * 1024)
 
 typedef enum {
@@ -54,11 +65,16 @@ struct _WcChild
   guint         timeout_ms; /* 0: none */
   gsize         max_output;
 
-  GSubprocess  *subprocess;
+  gboolean      spawned;
   GPid          pid;        /* saved right after spawn; also the process group id */
+  int           pidfd;      /* signals the child without any pid-reuse race; -1 if none */
+  GSource      *child_watch;
+  int           wait_status;
   gint64        spawn_time;
   gint64        reap_time;
   gboolean      reaped;
+  GInputStream *stdout_stream;
+  GInputStream *stderr_stream;
   gboolean      killing;
   gboolean      waited;
 
@@ -71,6 +87,9 @@ struct _WcChild
   GSource      *cancel_source;
   GSource      *grace_source;
   GSource      *drain_source;
+  GSource      *settle_source;
+  gint64        settle_deadline;
+  gboolean      settled;
 };
 
 G_DEFINE_FINAL_TYPE (WcChild, wc_child, G_TYPE_OBJECT)
@@ -84,7 +103,8 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_QUARK (wc-child-error-quark, wc_child_error)
 
-static void begin_kill   (WcChild *self);
+static void begin_kill       (WcChild *self);
+static void become_subreaper (void);
 static void try_complete (WcChild *self);
 
 static void
@@ -107,26 +127,47 @@ pipe_clear (Pipe *pipe)
     g_string_free (g_steal_pointer (&pipe->partial), TRUE);
 }
 
+static void signal_group (WcChild *self,
+                          int      signum);
+
+static void
+reap_silently (GPid     pid,
+               int      wait_status,
+               gpointer user_data)
+{
+}
+
 static void
 wc_child_dispose (GObject *object)
 {
   WcChild *self = WC_CHILD (object);
 
-  /* Nobody waits for it any more: no orphan. GSubprocess reaps it in its worker thread. */
-  if (self->subprocess != NULL && !self->reaped && self->pid > 0
-      && g_subprocess_get_identifier (self->subprocess) != NULL)
+  /* Nobody waits for it any more: kill its group, no orphan, and let GLib reap it (its
+   * worker thread calls waitpid() for every child watch), no zombie. */
+  if (self->spawned && !self->reaped)
     {
-      kill (-self->pid, SIGKILL);
-      g_subprocess_force_exit (self->subprocess);
+      signal_group (self, SIGKILL);
+      clear_source (&self->child_watch);
+      g_child_watch_add_full (G_PRIORITY_DEFAULT, self->pid, reap_silently, NULL, NULL);
+      self->reaped = TRUE;
     }
 
+  clear_source (&self->child_watch);
   clear_source (&self->timeout_source);
   clear_source (&self->cancel_source);
   clear_source (&self->grace_source);
+  clear_source (&self->settle_source);
   clear_source (&self->drain_source);
-  g_clear_object (&self->subprocess);
+  clear_source (&self->settle_source);
+  g_clear_object (&self->stdout_stream);
+  g_clear_object (&self->stderr_stream);
   g_clear_object (&self->io_cancellable);
   g_clear_pointer (&self->context, g_main_context_unref);
+  if (self->pidfd >= 0)
+    {
+      close (self->pidfd);
+      self->pidfd = -1;
+    }
 
   G_OBJECT_CLASS (wc_child_parent_class)->dispose (object);
 }
@@ -177,6 +218,7 @@ static void
 wc_child_init (WcChild *self)
 {
   self->max_output = WC_CHILD_DEFAULT_MAX_OUTPUT;
+  self->pidfd = -1;
   self->pipes[0].self = self;
   self->pipes[0].stream_id = 1;
   self->pipes[1].self = self;
@@ -244,7 +286,7 @@ wc_child_set_cwd (WcChild    *self,
                   const char *cwd)
 {
   g_return_if_fail (WC_IS_CHILD (self));
-  g_return_if_fail (self->subprocess == NULL);
+  g_return_if_fail (!self->spawned);
 
   g_free (self->cwd);
   self->cwd = g_strdup (cwd);
@@ -265,7 +307,7 @@ wc_child_setenv (WcChild    *self,
 {
   g_return_if_fail (WC_IS_CHILD (self));
   g_return_if_fail (variable != NULL);
-  g_return_if_fail (self->subprocess == NULL);
+  g_return_if_fail (!self->spawned);
 
   if (self->envp == NULL)
     self->envp = g_get_environ ();
@@ -318,6 +360,22 @@ child_setup_new_session (gpointer user_data)
   setsid ();
 }
 
+static int
+open_pidfd (GPid pid)
+{
+#ifdef SYS_pidfd_open
+  /* Close-on-exec by definition. */
+  return (int) syscall (SYS_pidfd_open, pid, 0);
+#else
+  return -1;
+#endif
+}
+
+static void
+on_child_exited (GPid     pid,
+                 int      wait_status,
+                 gpointer user_data);
+
 /**
  * wc_child_spawn:
  * @self: a #WcChild
@@ -325,8 +383,9 @@ child_setup_new_session (gpointer user_data)
  *
  * Starts the child and saves its pid (which is also its process group id). Output is not
  * read until wc_child_wait_async(); a child writing more than a pipe buffer blocks until
- * then. Once spawned, the child is always killed (group included) when @self is disposed
- * before it was reaped.
+ * then. Once spawned, the child is always killed (group included) and reaped when @self is
+ * disposed before it exited. Its exit is watched from the thread-default main context of
+ * the caller: call wc_child_wait_async() from the same thread.
  *
  * Returns: %TRUE on success; %FALSE with %WC_CHILD_ERROR_SPAWN when the program cannot be
  *   started
@@ -335,51 +394,72 @@ gboolean
 wc_child_spawn (WcChild  *self,
                 GError  **error)
 {
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GError) local_error = NULL;
-  GSubprocessFlags sflags = G_SUBPROCESS_FLAGS_NONE;
-  const char *identifier;
+  GSpawnFlags sflags = G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_CLOEXEC_PIPES |
+                       G_SPAWN_STDIN_FROM_DEV_NULL;
+  GSpawnChildSetupFunc child_setup = NULL;
+  int stdout_fd = -1;
+  int stderr_fd = -1;
+  gboolean pipe_stdout;
+  gboolean pipe_stderr;
 
   g_return_val_if_fail (WC_IS_CHILD (self), FALSE);
-  g_return_val_if_fail (self->subprocess == NULL, FALSE);
+  g_return_val_if_fail (!self->spawned, FALSE);
 
-  if (self->flags & (WC_CHILD_FLAGS_CAPTURE_STDOUT | WC_CHILD_FLAGS_LINES))
-    sflags |= G_SUBPROCESS_FLAGS_STDOUT_PIPE;
-  else if (!(self->flags & WC_CHILD_FLAGS_INHERIT_STDIO))
-    sflags |= G_SUBPROCESS_FLAGS_STDOUT_SILENCE;
+  pipe_stdout = (self->flags & (WC_CHILD_FLAGS_CAPTURE_STDOUT | WC_CHILD_FLAGS_LINES)) != 0;
+  pipe_stderr = (self->flags & (WC_CHILD_FLAGS_CAPTURE_STDERR | WC_CHILD_FLAGS_LINES)) != 0;
+  if (!pipe_stdout && !(self->flags & WC_CHILD_FLAGS_INHERIT_STDIO))
+    sflags |= G_SPAWN_STDOUT_TO_DEV_NULL;
+  if (!pipe_stderr && !(self->flags & WC_CHILD_FLAGS_INHERIT_STDIO))
+    sflags |= G_SPAWN_STDERR_TO_DEV_NULL;
+  if (strchr (self->argv[0], '/') == NULL)
+    sflags |= G_SPAWN_SEARCH_PATH;
 
-  if (self->flags & (WC_CHILD_FLAGS_CAPTURE_STDERR | WC_CHILD_FLAGS_LINES))
-    sflags |= G_SUBPROCESS_FLAGS_STDERR_PIPE;
-  else if (!(self->flags & WC_CHILD_FLAGS_INHERIT_STDIO))
-    sflags |= G_SUBPROCESS_FLAGS_STDERR_SILENCE;
-
-  /* GLib 2.74 takes the posix_spawn path only without child setup, without a working
-   * directory and with "leave descriptors open". Ours are all close-on-exec. */
+  /* GLib 2.74 takes the posix_spawn path (no copy of our address space) only without child
+   * setup, without a working directory and with "leave descriptors open"; every descriptor
+   * we open is close-on-exec, so nothing else leaks into the child. Otherwise it forks and
+   * our child setup makes the new session. */
   if (self->flags & WC_CHILD_FLAGS_SELF_GROUP)
-    sflags |= G_SUBPROCESS_FLAGS_INHERIT_FDS;
+    sflags |= G_SPAWN_LEAVE_DESCRIPTORS_OPEN;
+  else
+    child_setup = child_setup_new_session;
 
-  launcher = g_subprocess_launcher_new (sflags);
-  if (self->envp != NULL)
-    g_subprocess_launcher_set_environ (launcher, self->envp);
-  if (self->cwd != NULL)
-    g_subprocess_launcher_set_cwd (launcher, self->cwd);
-  if (!(self->flags & WC_CHILD_FLAGS_SELF_GROUP))
-    g_subprocess_launcher_set_child_setup (launcher, child_setup_new_session, NULL, NULL);
-
-  self->subprocess = g_subprocess_launcher_spawnv (launcher,
-                                                   (const char * const *) self->argv,
-                                                   &local_error);
-  if (self->subprocess == NULL)
+  become_subreaper ();
+  if (!g_spawn_async_with_pipes_and_fds (self->cwd,
+                                         (const char * const *) self->argv,
+                                         (const char * const *) self->envp,
+                                         sflags, child_setup, NULL,
+                                         -1, -1, -1, NULL, NULL, 0,
+                                         &self->pid, NULL,
+                                         pipe_stdout ? &stdout_fd : NULL,
+                                         pipe_stderr ? &stderr_fd : NULL,
+                                         &local_error))
     {
       g_set_error (error, WC_CHILD_ERROR, WC_CHILD_ERROR_SPAWN,
                    _("Could not start ‘%s’: %s"), self->argv[0], local_error->message);
       return FALSE;
     }
 
+  self->spawned = TRUE;
   self->spawn_time = g_get_monotonic_time ();
-  /* Saved now: the identifier is gone once the child is reaped. */
-  identifier = g_subprocess_get_identifier (self->subprocess);
-  self->pid = identifier != NULL ? (GPid) g_ascii_strtoll (identifier, NULL, 10) : 0;
+  /* Nothing reaps the child before the child watch below exists, so this is the child. */
+  self->pidfd = open_pidfd (self->pid);
+
+  if (stdout_fd >= 0)
+    {
+      g_unix_set_fd_nonblocking (stdout_fd, TRUE, NULL);
+      self->stdout_stream = g_unix_input_stream_new (stdout_fd, TRUE);
+    }
+  if (stderr_fd >= 0)
+    {
+      g_unix_set_fd_nonblocking (stderr_fd, TRUE, NULL);
+      self->stderr_stream = g_unix_input_stream_new (stderr_fd, TRUE);
+    }
+
+  self->child_watch = g_child_watch_source_new (self->pid);
+  g_source_set_callback (self->child_watch, G_SOURCE_FUNC (on_child_exited), self, NULL);
+  g_source_set_static_name (self->child_watch, "[wc-child] child watch");
+  g_source_attach (self->child_watch, g_main_context_get_thread_default ());
 
   g_debug ("Spawned %s (pid %d%s)", self->argv[0], (int) self->pid,
            (self->flags & WC_CHILD_FLAGS_SELF_GROUP) ? ", own group" : "");
@@ -401,6 +481,84 @@ wc_child_get_pid (WcChild *self)
   return self->pid;
 }
 
+/* Descendants of a child whose parent dies are re-parented to the nearest subreaper instead
+ * of init, so that group_settled() can reap them. In a container whose init does not reap,
+ * they would otherwise stay zombies. A process attribute, set once. */
+static void
+become_subreaper (void)
+{
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done))
+    {
+      if (prctl (PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0)
+        g_debug ("PR_SET_CHILD_SUBREAPER: %s", g_strerror (errno));
+      g_once_init_leave (&done, 1);
+    }
+}
+
+/* Build tools put their jobs in process groups of their own: ninja gives every command one
+ * (setpgid), so killing the leader's group misses a running compiler. Its session, made by
+ * setsid() at spawn, holds them all; only a daemon that calls setsid() itself leaves it.
+ * Calls func for every process of session sid (other than ourselves), reading /proc. Returns
+ * how many there were. */
+static guint
+foreach_session_member (GPid      sid,
+                        void    (*func) (GPid pid, GPid ppid, char state, gpointer data),
+                        gpointer  data)
+{
+  GDir *proc = g_dir_open ("/proc", 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  if (proc == NULL)
+    return 0;
+  while ((name = g_dir_read_name (proc)) != NULL)
+    {
+      char path[64];
+      g_autofree char *stat = NULL;
+      const char *p;
+      char state;
+      int ppid, pgrp, session;
+
+      if (!g_ascii_isdigit (name[0]))
+        continue;
+      g_snprintf (path, sizeof path, "/proc/%s/stat", name);
+      if (!g_file_get_contents (path, &stat, NULL, NULL) || (p = strrchr (stat, ')')) == NULL)
+        continue;
+      if (sscanf (p + 1, " %c %d %d %d", &state, &ppid, &pgrp, &session) != 4 ||
+          session != sid)
+        continue;
+      n++;
+      if (func != NULL)
+        func (atoi (name), ppid, state, data);
+    }
+  g_dir_close (proc);
+  return n;
+}
+
+static void
+kill_member (GPid     pid,
+             GPid     ppid,
+             char     state,
+             gpointer data)
+{
+  if (state != 'Z')
+    kill (pid, GPOINTER_TO_INT (data));
+}
+
+static void
+reap_member (GPid     pid,
+             GPid     ppid,
+             char     state,
+             gpointer data)
+{
+  /* Ours because we are a subreaper and its parent died first; never the leader, whom
+   * GLib's child watch reaps. */
+  if (state == 'Z' && ppid == getpid () && pid != GPOINTER_TO_INT (data))
+    waitpid (pid, NULL, WNOHANG);
+}
+
 static void
 signal_group (WcChild *self,
               int      signum)
@@ -410,11 +568,18 @@ signal_group (WcChild *self,
 
   if (kill (-self->pid, signum) != 0 && errno != ESRCH)
     g_debug ("kill (-%d, %d): %s", (int) self->pid, signum, g_strerror (errno));
+  /* Jobs in process groups of their own within the child's session (ninja, make -j). */
+  foreach_session_member (self->pid, kill_member, GINT_TO_POINTER (signum));
 
-  /* A SELF_GROUP child may not have called setsid() yet. GSubprocess sends this from the
-   * thread that reaps, so it never reaches a recycled pid. */
-  if (!self->reaped && self->subprocess != NULL)
-    g_subprocess_send_signal (self->subprocess, signum);
+  /* The child itself, which with SELF_GROUP may not have called setsid() yet. Through its
+   * pidfd this never reaches a recycled pid. */
+  if (!self->reaped)
+    {
+      if (self->pidfd >= 0)
+        syscall (SYS_pidfd_send_signal, self->pidfd, signum, NULL, 0);
+      else
+        kill (self->pid, signum);
+    }
 }
 
 static gboolean
@@ -431,7 +596,7 @@ on_grace_expired (gpointer user_data)
 static void
 begin_kill (WcChild *self)
 {
-  if (self->subprocess == NULL)
+  if (!self->spawned)
     return;
 
   if (self->reaped)
@@ -583,30 +748,45 @@ on_drain_expired (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* After the leader exited: read what is left, but stop after WC_CHILD_DRAIN_MS if something
+ * outside its group still holds the pipes. */
 static void
-on_wait (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
+start_drain (WcChild *self)
 {
-  g_autoptr(WcChild) self = user_data;
+  if (self->pipes[0].done && self->pipes[1].done)
+    return;
+  self->drain_source = g_timeout_source_new (WC_CHILD_DRAIN_MS);
+  g_source_set_callback (self->drain_source, on_drain_expired, self, NULL);
+  g_source_set_static_name (self->drain_source, "[wc-child] drain");
+  g_source_attach (self->drain_source, self->context);
+}
 
-  g_subprocess_wait_finish (G_SUBPROCESS (object), result, NULL);
+static void
+on_child_exited (GPid     pid,
+                 int      wait_status,
+                 gpointer user_data)
+{
+  g_autoptr(WcChild) self = g_object_ref (user_data);
+
+  /* Already reaped by GLib, so the pidfd has nothing left to signal. */
   self->reaped = TRUE;
+  self->wait_status = wait_status;
   self->reap_time = g_get_monotonic_time ();
+  g_clear_pointer (&self->child_watch, g_source_unref);
   clear_source (&self->grace_source);
+
+  g_debug ("%s (pid %d) %s %d", self->argv[0], (int) pid,
+           WIFEXITED (wait_status) ? "exited with status" : "killed by signal",
+           WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : WTERMSIG (wait_status));
 
   /* Whatever the leader left behind in its group (a grandchild holding our pipes, say)
    * dies with it: no orphan. */
   signal_group (self, SIGKILL);
 
-  if (!(self->pipes[0].done && self->pipes[1].done))
-    {
-      self->drain_source = g_timeout_source_new (WC_CHILD_DRAIN_MS);
-      g_source_set_callback (self->drain_source, on_drain_expired, self, NULL);
-      g_source_set_static_name (self->drain_source, "[wc-child] drain");
-      g_source_attach (self->drain_source, self->context);
-    }
+  if (self->task == NULL)
+    return;
 
+  start_drain (self);
   try_complete (self);
 }
 
@@ -632,6 +812,41 @@ on_cancelled (GCancellable *cancellable,
   return G_SOURCE_REMOVE;
 }
 
+/* The leader is reaped and its group (and session) was sent SIGKILL. Its other members die a
+ * moment later;
+ * those whose parent died first were re-parented to us (we are a child subreaper, see
+ * become_subreaper()), so reap them here: no zombie and no orphan outlives the wait. Only
+ * members of this group are reaped, never another child GLib watches. */
+static gboolean
+group_settled (WcChild *self)
+{
+  if (self->pid <= 0)
+    return TRUE;
+  while (waitpid (-self->pid, NULL, WNOHANG) > 0)
+    ;
+  foreach_session_member (self->pid, reap_member, GINT_TO_POINTER (self->pid));
+  return (kill (-self->pid, 0) != 0 && errno == ESRCH) &&
+         foreach_session_member (self->pid, NULL, NULL) == 0;
+}
+
+static gboolean
+on_settle_poll (gpointer user_data)
+{
+  WcChild *self = user_data;
+
+  if (group_settled (self) || g_get_monotonic_time () >= self->settle_deadline)
+    {
+      if (!group_settled (self))
+        g_debug ("Process group %d still has members %u ms after its leader exited",
+                 (int) self->pid, WC_CHILD_SETTLE_MS);
+      self->settled = TRUE;
+      g_clear_pointer (&self->settle_source, g_source_unref);
+      try_complete (self);
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 try_complete (WcChild *self)
 {
@@ -641,6 +856,24 @@ try_complete (WcChild *self)
 
   if (self->task == NULL || !self->reaped || !self->pipes[0].done || !self->pipes[1].done)
     return;
+
+  if (!self->settled)
+    {
+      if (group_settled (self))
+        self->settled = TRUE;
+      else
+        {
+          if (self->settle_source == NULL)
+            {
+              self->settle_deadline = g_get_monotonic_time () + WC_CHILD_SETTLE_MS * 1000;
+              self->settle_source = g_timeout_source_new (WC_CHILD_SETTLE_POLL_MS);
+              g_source_set_callback (self->settle_source, on_settle_poll, self, NULL);
+              g_source_set_static_name (self->settle_source, "[wc-child] settle");
+              g_source_attach (self->settle_source, self->context);
+            }
+          return;
+        }
+    }
 
   task = g_steal_pointer (&self->task);
   clear_source (&self->timeout_source);
@@ -680,13 +913,13 @@ try_complete (WcChild *self)
     }
 
   res = g_new0 (WcChildResult, 1);
-  if (g_subprocess_get_if_exited (self->subprocess))
+  if (WIFEXITED (self->wait_status))
     {
       res->exited = TRUE;
-      res->exit_status = g_subprocess_get_exit_status (self->subprocess);
+      res->exit_status = WEXITSTATUS (self->wait_status);
     }
-  else if (g_subprocess_get_if_signaled (self->subprocess))
-    res->term_signal = g_subprocess_get_term_sig (self->subprocess);
+  else if (WIFSIGNALED (self->wait_status))
+    res->term_signal = WTERMSIG (self->wait_status);
 
   if (self->pipes[0].capture != NULL)
     res->stdout_bytes = g_byte_array_free_to_bytes (g_steal_pointer (&self->pipes[0].capture));
@@ -761,7 +994,7 @@ wc_child_wait_async (WcChild             *self,
     }
   self->waited = TRUE;
 
-  if (self->subprocess == NULL && !wc_child_spawn (self, &error))
+  if (!self->spawned && !wc_child_spawn (self, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -771,12 +1004,17 @@ wc_child_wait_async (WcChild             *self,
   self->context = g_main_context_ref_thread_default ();
   self->io_cancellable = g_cancellable_new ();
 
-  pipe_start (self, &self->pipes[0], g_subprocess_get_stdout_pipe (self->subprocess),
+  pipe_start (self, &self->pipes[0], self->stdout_stream,
               (self->flags & WC_CHILD_FLAGS_CAPTURE_STDOUT) != 0);
-  pipe_start (self, &self->pipes[1], g_subprocess_get_stderr_pipe (self->subprocess),
+  pipe_start (self, &self->pipes[1], self->stderr_stream,
               (self->flags & WC_CHILD_FLAGS_CAPTURE_STDERR) != 0);
 
-  g_subprocess_wait_async (self->subprocess, NULL, on_wait, g_object_ref (self));
+  /* The child may have exited already (spawn() long before): the watch has fired then. */
+  if (self->reaped)
+    {
+      signal_group (self, SIGKILL);
+      start_drain (self);
+    }
 
   if (self->timeout_ms > 0)
     {
@@ -798,6 +1036,9 @@ wc_child_wait_async (WcChild             *self,
           g_source_attach (self->cancel_source, self->context);
         }
     }
+
+  /* Nothing to read and already reaped: completes from an idle. */
+  try_complete (self);
 }
 
 /**
@@ -837,12 +1078,18 @@ wc_child_kill_group (WcChild *self)
 {
   g_return_if_fail (WC_IS_CHILD (self));
 
-  if (self->subprocess == NULL || self->reaped)
+  if (!self->spawned || self->reaped)
     return;
   begin_kill (self);
 }
 
-#if !defined(__GLIBC__) || !__GLIBC_PREREQ (2, 32)
+#if defined(__GLIBC__)
+#if __GLIBC_PREREQ (2, 32)
+#define HAVE_SIGABBREV_NP 1
+#endif
+#endif
+
+#ifndef HAVE_SIGABBREV_NP
 static const struct
 {
   int         signum;
@@ -871,7 +1118,7 @@ wc_signal_name (int signum)
 {
   const char *abbrev = NULL;
 
-#if defined(__GLIBC__) && __GLIBC_PREREQ (2, 32)
+#ifdef HAVE_SIGABBREV_NP
   abbrev = sigabbrev_np (signum);
 #else
   for (gsize i = 0; i < G_N_ELEMENTS (signal_names); i++)

@@ -190,6 +190,8 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (WcDevServer, wc_dev_server, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (wc-dev-server-error-quark, wc_dev_server_error)
+
+/* qdata key on a connection's remote GSocketAddress: its GSocket (see on_listener_ready()) */
 static GQuark
 socket_quark (void)
 {

@@ -35,9 +35,11 @@ typedef enum {
  * WcBuildResult:
  * @ok: whether the build succeeded and a library was found
  * @library: (nullable): absolute path of the built library when @ok
- * @duration_ms: wall time of the build
- * @output: everything the build printed (stdout and stderr interleaved)
- * @diagnostics: (element-type WcDiagnostic): parsed compiler diagnostics
+ * @duration_ms: wall time of the build (meson setup included when it ran), milliseconds
+ * @output: everything the build printed (stdout and stderr interleaved; for cargo the
+ *   rendered compiler messages instead of the JSON), one line per `\n`
+ * @diagnostics: (element-type WcDiagnostic): parsed compiler diagnostics (see
+ *   wc-diagnostics.h); never %NULL
  */
 typedef struct
 {
@@ -70,6 +72,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (WcBuildResult, wc_build_result_free)
 G_END_DECLS
 
 /*
- * Signals:
- * "output-line" (const char *line): one line of build output as it arrives.
+ * Signals (on the main context that started the build):
+ * "output-line" (const char *line): one line of build output as it arrives, without colour
+ *   codes (meson is set up with -Db_colorout=never; cargo gets CARGO_TERM_COLOR=never).
+ *
+ * Builds on one builder run one at a time: a build started while another runs is queued
+ * behind it. A session supersedes a build by cancelling its GCancellable: the group is
+ * killed (SIGTERM, SIGKILL 200 ms later) and the superseded build finishes with CANCELLED
+ * before the queued one starts.
  */

@@ -47,6 +47,7 @@ typedef struct
   GHashTable   *monitors;     /* absolute dir path → GFileMonitor */
   GHashTable   *files;        /* relative paths of the watched files known to exist */
   GHashTable   *pending;      /* relative file paths of this burst */
+  GHashTable   *writing;      /* relative paths changed and not closed yet (no CHANGES_DONE) */
   GSource      *timer;
   gint64        first_event;  /* µs, monotonic; 0 when nothing pending */
   gint64        last_event;
@@ -208,12 +209,22 @@ on_timer (gpointer user_data)
   gint64 quiet_until = w->last_event + (gint64) w->debounce_ms * 1000;
   gint64 max_wait = MAX ((gint64) WC_REBUILD_WATCHER_MIN_MAX_WAIT_MS, 20 * (gint64) w->debounce_ms);
 
-  if (now < quiet_until && now - w->first_event < max_wait * 1000)
+  if (now - w->first_event < max_wait * 1000)
     {
-      /* Not quiet yet: wait for the rest of the window. This is a new source, so this one
-       * goes away. */
-      schedule_timer (w, (guint) MAX (1, (quiet_until - now + 999) / 1000));
-      return G_SOURCE_REMOVE;
+      if (now < quiet_until)
+        {
+          /* Not quiet yet: wait for the rest of the window. This is a new source, so this
+           * one goes away. */
+          schedule_timer (w, (guint) MAX (1, (quiet_until - now + 999) / 1000));
+          return G_SOURCE_REMOVE;
+        }
+      if (g_hash_table_size (w->writing) > 0)
+        {
+          /* Quiet, but a file is still open for writing: building it now would compile
+           * half a file. Its close (CHANGES_DONE_HINT) ends the burst. */
+          schedule_timer (w, w->debounce_ms);
+          return G_SOURCE_REMOVE;
+        }
     }
 
   g_clear_pointer (&w->timer, g_source_unref);
@@ -318,8 +329,11 @@ scanned_file (const char *path,
               gpointer    user_data)
 {
   Worker *w = user_data;
+  const char *relative = relative_path (w, path);
 
-  track_file (w, path, TRUE);
+  /* the walk only gives watched files */
+  if (relative != NULL)
+    g_hash_table_add (w->files, g_strdup (relative));
   if (w->reporting)
     note_change (w, path);
 }
@@ -376,6 +390,16 @@ unwatch_tree (Worker     *w,
         }
       for (guint i = 0; i < gone->len; i++)
         note_change (w, g_ptr_array_index (gone, i));
+
+      /* their CHANGES_DONE_HINT will never come */
+      g_hash_table_iter_init (&iter, w->writing);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        {
+          const char *file = key;
+
+          if (strncmp (file, relative, rlen) == 0 && file[rlen] == G_DIR_SEPARATOR)
+            g_hash_table_iter_remove (&iter);
+        }
     }
 
   g_hash_table_iter_init (&iter, w->monitors);
@@ -456,6 +480,28 @@ handle_disappeared (Worker     *w,
   note_change (w, path);
 }
 
+/* GLib follows every CREATED or CHANGED of a file with CHANGES_DONE_HINT when the writer
+ * closes it (or 2 s later if it never does); until then the file is being written. */
+static void
+set_writing (Worker     *w,
+             const char *path,
+             gboolean    writing)
+{
+  const char *relative = relative_path (w, path);
+  g_autofree char *basename = NULL;
+
+  if (relative == NULL)
+    return;
+  if (!writing)
+    {
+      g_hash_table_remove (w->writing, relative);
+      return;
+    }
+  basename = g_path_get_basename (path);
+  if (wc_project_is_watched_file (basename) && !g_hash_table_contains (w->writing, relative))
+    g_hash_table_add (w->writing, g_strdup (relative));
+}
+
 static void
 on_monitor_changed (GFileMonitor      *monitor,
                     GFile             *file,
@@ -473,11 +519,16 @@ on_monitor_changed (GFileMonitor      *monitor,
   switch (event)
     {
     case G_FILE_MONITOR_EVENT_CREATED:
+      set_writing (w, path, TRUE);
+      handle_appeared (w, path);
+      break;
+
     case G_FILE_MONITOR_EVENT_MOVED_IN:
       handle_appeared (w, path);
       break;
 
     case G_FILE_MONITOR_EVENT_RENAMED:
+      set_writing (w, path, FALSE);
       handle_disappeared (w, path);
       if (other != NULL)
         handle_appeared (w, other);
@@ -485,11 +536,22 @@ on_monitor_changed (GFileMonitor      *monitor,
 
     case G_FILE_MONITOR_EVENT_DELETED:
     case G_FILE_MONITOR_EVENT_MOVED_OUT:
+      set_writing (w, path, FALSE);
       handle_disappeared (w, path);
       break;
 
     case G_FILE_MONITOR_EVENT_CHANGED:
+      set_writing (w, path, TRUE);
+      track_file (w, path, TRUE);
+      note_change (w, path);
+      break;
+
     case G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT:
+      set_writing (w, path, FALSE);
+      track_file (w, path, TRUE);
+      note_change (w, path);
+      break;
+
     case G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED:
       track_file (w, path, TRUE);
       note_change (w, path);
@@ -515,6 +577,7 @@ worker_main (gpointer user_data)
                                        (GDestroyNotify) destroy_monitor);
   w->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   w->files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  w->writing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   scan_tree (w, w->root, FALSE);
   g_debug ("Watching %u directories under %s (%.1f ms)", g_hash_table_size (w->monitors),
@@ -531,6 +594,7 @@ worker_main (gpointer user_data)
   g_clear_pointer (&w->monitors, g_hash_table_unref);
   g_clear_pointer (&w->pending, g_hash_table_unref);
   g_clear_pointer (&w->files, g_hash_table_unref);
+  g_clear_pointer (&w->writing, g_hash_table_unref);
   g_atomic_int_set (&w->shared->n_watched, 0);
 
   /* Let cancelled monitors' sources go before the context does. */

@@ -36,8 +36,12 @@ void              wc_rebuild_watcher_add_prune    (WcRebuildWatcher  *self,
 G_END_DECLS
 
 /*
- * Signals (emitted on the creating thread's main context):
- * "changed" (GStrv files): one debounced burst of changes; files are paths relative to root,
- *   sorted, unique.
+ * Signals (emitted on the thread-default main context of the thread that called
+ * wc_rebuild_watcher_new()):
+ * "changed" (GStrv files): one debounced burst of changes to watched files
+ *   (wc_project_is_watched_file()); paths relative to root, sorted, unique. A burst ends
+ *   after debounce_ms without events and with no watched file still open for writing, or
+ *   at the latest max(1 s, 20 × debounce_ms) after it began.
  * "ready": the initial scan finished and every directory is watched.
+ * Nothing is emitted after wc_rebuild_watcher_stop() returns.
  */

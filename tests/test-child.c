@@ -433,7 +433,10 @@ static void
 test_own_group (void)
 {
   /* The child leads its own process group and session. */
-  const char *argv[] = { "/bin/sh", "-c", "read -r pid comm state ppid pgrp sid rest < /proc/$$/stat; echo $pgrp $sid", NULL };
+  const char *argv[] = {
+    "/bin/sh", "-c", "read -r pid comm state ppid pgrp sid rest < /proc/$$/stat; echo $pgrp $sid",
+    NULL
+  };
   g_autoptr(WcChild) child = wc_child_new (argv, WC_CHILD_FLAGS_CAPTURE_STDOUT);
   g_autoptr(WcChildResult) res = NULL;
   g_autoptr(GError) error = NULL;
@@ -448,7 +451,9 @@ test_own_group (void)
                    g_bytes_get_size (res->stdout_bytes));
   fields = g_strsplit_set (g_strstrip (out), " ", -1);
   pid = g_strdup_printf ("%d", (int) wc_child_get_pid (child));
+  g_assert_cmpuint (g_strv_length (fields), ==, 2);
   g_assert_cmpstr (fields[0], ==, pid);
+  g_assert_cmpstr (fields[1], ==, pid);
 }
 
 static void

@@ -659,8 +659,7 @@ test_errors (Fixture       *f,
   reply = call (f, APP_PATH, MANAGER_IFACE, "StartSession", g_variant_new ("(s)", missing),
                 G_VARIANT_TYPE ("(oss)"), CALL_MS, &error);
   g_assert_null (reply);
-  /* The client side maps the name back to the GError domain too. */
-  wc_dbus_register_errors ();
+  /* The client side maps the name back to the GError domain too (see main ()). */
   g_assert_true (g_error_matches (error, WC_PROJECT_ERROR, WC_PROJECT_ERROR_NOT_A_PROJECT));
   message = g_strdup_printf ("Not a Wavecraft project: %s has no engine/Cargo.toml or "
                              "engine/meson.build", missing);
@@ -1084,6 +1083,8 @@ main (int   argc,
       g_test_skip ("dbus-daemon is not installed");
       return g_test_run ();
     }
+
+  wc_dbus_register_errors ();
 
 #define ADD(name, fn, data) \
   g_test_add ("/wavecraft/dbus/" name, Fixture, data, fixture_setup, fn, fixture_teardown)

@@ -309,8 +309,9 @@ test_c_no_library (Fixture *f, gconstpointer data)
   g_assert_cmpstr (d->message, ==, message);
 }
 
-/* Whether a process of group @pgid is still running (zombies waiting for init to reap them
- * are dead already). */
+/* Whether a process of group @pgid is still running. Zombies waiting for init to reap them,
+ * and processes already inside exit() (PF_EXITING: killed, files closed, not yet a zombie)
+ * count as gone. */
 static gboolean
 group_has_live_process (GPid pgid)
 {
@@ -326,17 +327,20 @@ group_has_live_process (GPid pgid)
       const char *paren;
       char state;
       int ppid, group;
+      unsigned int flags;
 
       if (!g_ascii_isdigit (name[0]))
         continue;
       path = g_build_filename ("/proc", name, "stat", NULL);
       if (!g_file_get_contents (path, &stat, NULL, NULL))
         continue;
-      /* pid (comm) state ppid pgrp ... ; comm may hold spaces and parentheses */
+      /* pid (comm) state ppid pgrp session tty_nr tpgid flags ...; comm may hold spaces
+       * and parentheses */
       paren = strrchr (stat, ')');
-      if (paren == NULL || sscanf (paren + 1, " %c %d %d", &state, &ppid, &group) != 3)
+      if (paren == NULL
+          || sscanf (paren + 1, " %c %d %d %*d %*d %*d %u", &state, &ppid, &group, &flags) != 4)
         continue;
-      if (group == pgid && state != 'Z' && state != 'X')
+      if (group == pgid && state != 'Z' && state != 'X' && !(flags & 0x4 /* PF_EXITING */))
         found = TRUE;
     }
   g_dir_close (proc);
@@ -398,6 +402,72 @@ test_c_cancel (Fixture *f, gconstpointer data)
   g_assert_cmpint (wc_engine_builder_get_running_pid (f->builder), ==, 0);
   g_test_message ("cancel to result: %.1f ms", (done - cd.cancel_time) / 1000.0);
   g_signal_handlers_disconnect_by_func (f->builder, cancel_when_started, &cd);
+}
+
+typedef struct
+{
+  GAsyncResult *result;
+  guint         order;
+  guint        *counter;
+} Ordered;
+
+static void
+store_ordered (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Ordered *o = user_data;
+
+  o->result = g_object_ref (result);
+  o->order = ++(*o->counter);
+}
+
+/* A session supersedes a build: cancel it and start the next one at once. The next build
+ * waits until the old process group is gone, then runs; the old one reports CANCELLED. */
+static void
+test_supersede (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WcBuildResult) old_result = NULL;
+  g_autoptr(WcBuildResult) new_result = NULL;
+  g_autofree char *flag = g_build_filename (f->root, "engine", "slow", NULL);
+  CancelData cd = { f, cancellable, 0, FALSE, 0 };
+  guint counter = 0;
+  Ordered old_build = { NULL, 0, &counter };
+  Ordered new_build = { NULL, 0, &counter };
+
+  write_file (f, "engine/slow", "");
+  write_file (f, "engine/meson.build",
+              "project('c-minimal', 'c')\n"
+              "shared_library('c-minimal', 'plugin.c', gnu_symbol_visibility: 'hidden')\n"
+              "custom_target('slow', output: 'slow.txt', console: true, build_by_default: true,\n"
+              "  command: ['sh', '-c', 'if [ -e \"$2\" ]; then echo slow step started; sleep 1000; fi; touch \"$1\"',\n"
+              "            'sh', '@OUTPUT@', meson.current_source_dir() / 'slow'])\n");
+  g_signal_connect (f->builder, "output-line", G_CALLBACK (cancel_when_started), &cd);
+
+  wc_engine_builder_build_async (f->builder, cancellable, store_ordered, &old_build);
+  g_assert_true (wc_test_wait_flag (&cd.started, BUILD_DEADLINE_MS));
+  g_signal_handlers_disconnect_by_func (f->builder, cancel_when_started, &cd);
+  /* cancel_when_started cancelled it; supersede right away */
+  g_assert_cmpint (g_unlink (flag), ==, 0);
+  wc_engine_builder_build_async (f->builder, NULL, store_ordered, &new_build);
+
+  g_assert_nonnull (wc_test_wait_result (&new_build.result, BUILD_DEADLINE_MS));
+  g_assert_nonnull (old_build.result);
+  g_assert_cmpuint (old_build.order, ==, 1);
+  g_assert_cmpuint (new_build.order, ==, 2);
+
+  old_result = wc_engine_builder_build_finish (f->builder, old_build.result, &error);
+  g_assert_null (old_result);
+  g_assert_error (error, WC_ENGINE_BUILDER_ERROR, WC_ENGINE_BUILDER_ERROR_CANCELLED);
+  g_assert_false (group_has_live_process (cd.pgid));
+
+  new_result = wc_engine_builder_build_finish (f->builder, new_build.result, NULL);
+  g_assert_nonnull (new_result);
+  g_assert_true (new_result->ok);
+  g_clear_object (&old_build.result);
+  g_clear_object (&new_build.result);
 }
 
 static void
@@ -605,6 +675,7 @@ main (int argc, char **argv)
   ADD ("c-setup-error", "c-minimal", test_c_setup_error);
   ADD ("c-no-library", "c-minimal", test_c_no_library);
   ADD ("c-cancel", "c-minimal", test_c_cancel);
+  ADD ("supersede", "c-minimal", test_supersede);
   ADD ("cancel-before-start", "c-minimal", test_cancel_before_start);
   ADD ("queued", "c-minimal", test_queued);
   ADD ("stale-build-dir", "c-minimal", test_stale_build_dir);

@@ -171,8 +171,12 @@ set_value (Fixture    *f,
   g_autofree char *params = g_strdup_printf ("{\"id\":\"%s\",\"value\":%g}", id, value);
   g_autoptr(JsonNode) reply = wc_test_client_call (f->client, "setParameter", params);
 
+  g_autoptr(JsonNode) echo = NULL;
+
   result_of (reply);
-  wc_test_client_drain (f->client, "parameterChanged");
+  /* The broadcast follows the reply; consume it so later waits see only new ones. */
+  echo = wc_test_client_wait_notification (f->client, "parameterChanged", BUILD_MS);
+  g_assert_nonnull (echo);
 }
 
 static gboolean
@@ -534,7 +538,8 @@ test_supersede (Fixture       *f,
           g_autofree char *cmd = g_strdup ("ps -eo pid,ppid,pgid,stat,cmd");
           g_autofree char *out = NULL;
           g_spawn_command_line_sync (cmd, &out, NULL, NULL, NULL);
-          g_printerr ("group %d still has:\n%s\n", pgid, out);
+          g_printerr ("group %d still has:\n%s\n%s\n", pgid, out,
+                      wc_test_proc_get_stderr (f->proc));
         }
       g_assert_false (wc_test_pgid_alive (pgid));
     }

@@ -140,7 +140,8 @@ assert_stale (Fixture    *f,
   loaded = wc_sidecar_load (f->library, (const char * const *) f->sources, f->bin, &error);
   g_assert_null (loaded);
   g_assert_error (error, WC_SIDECAR_ERROR, WC_SIDECAR_ERROR_STALE);
-  expected = g_strdup_printf ("Parameter cache ‘%s’ is stale: ‘%s’ is newer", f->sidecar, newer);
+  expected = g_strdup_printf ("Parameter cache ‘%s’ is stale: ‘%s’ is newer",
+                              f->sidecar, newer);
   g_assert_cmpstr (error->message, ==, expected);
 }
 
