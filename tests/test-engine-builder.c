@@ -651,22 +651,7 @@ test_rust_tool_missing (Fixture *f, gconstpointer data)
 int
 main (int argc, char **argv)
 {
-  const char *home = g_getenv ("HOME");
-
-  /* G_TEST_OPTION_ISOLATE_DIRS moves HOME; rustup's cargo proxy needs the real toolchain. */
-  if (home != NULL)
-    {
-      g_autofree char *rustup = g_build_filename (home, ".rustup", NULL);
-      g_autofree char *cargo = g_build_filename (home, ".cargo", NULL);
-
-      if (g_getenv ("RUSTUP_HOME") == NULL && g_file_test (rustup, G_FILE_TEST_IS_DIR))
-        g_setenv ("RUSTUP_HOME", rustup, TRUE);
-      if (g_getenv ("CARGO_HOME") == NULL && g_file_test (cargo, G_FILE_TEST_IS_DIR))
-        g_setenv ("CARGO_HOME", cargo, TRUE);
-    }
-  g_setenv ("CARGO_NET_OFFLINE", "true", TRUE);
-  g_unsetenv ("CARGO_TARGET_DIR");
-  g_unsetenv ("CARGO_BUILD_TARGET_DIR");
+  wc_test_setup_cargo_env ();
 
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 

@@ -553,10 +553,90 @@ test_supersede (Fixture       *f,
   g_assert_cmpuint (wc_test_client_count (f->client, "parametersChanged"), ==, 1);
 }
 
+/* ---- Rust: the cargo path, on a zero-dependency cdylib ----------------------------------- */
+
+#define RUST_PARAMS_OLD "\"unit\":\"dB\"}]"
+#define RUST_PARAMS_NEW "\"unit\":\"dB\"},{\"id\":\"drive\",\"name\":\"Drive\",\"min\":0,\"max\":10,\"default\":1}]"
+
+static void
+test_rust (void)
+{
+  g_autofree char *cargo = wc_test_find_cargo ();
+  g_autofree char *tmp = NULL;
+  g_autofree char *project = NULL;
+  g_autofree char *fixture = NULL;
+  g_autofree char *lib_rs = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *url = NULL;
+  const char *args[] = { "start", NULL, "--no-browser", "--port", "0", "--debounce", "20",
+                         "--no-cache", NULL };
+  g_autoptr(JsonNode) changed = NULL;
+  g_autoptr(JsonNode) finished = NULL;
+  WcTestProc *proc;
+  WcTestClient *client;
+  JsonObject *d;
+  int status = -100;
+
+  if (cargo == NULL)
+    {
+      g_test_skip ("cargo is not installed: the Rust engine path is not tested");
+      return;
+    }
+
+  tmp = wc_test_mkdtemp ();
+  project = g_build_filename (tmp, "rust-minimal", NULL);
+  fixture = wc_test_source_path ("tests/fixtures/projects/rust-minimal");
+  wc_test_copy_tree (fixture, project, NULL);
+  lib_rs = g_build_filename (project, "engine", "src", "lib.rs", NULL);
+  g_assert_true (g_file_get_contents (lib_rs, &text, NULL, NULL));
+
+  args[1] = project;
+  proc = wc_test_proc_spawn (args, NULL);
+  if (!wc_test_proc_wait_stdout (proc, "Press Ctrl+C to stop", READY_MS))
+    g_error ("not ready:\n%s\n%s", wc_test_proc_get_stdout (proc), wc_test_proc_get_stderr (proc));
+  g_assert_nonnull (strstr (wc_test_proc_get_stdout (proc), "(Rust engine)"));
+  url = g_strdup_printf ("ws://127.0.0.1:%u", wc_test_proc_get_port (proc));
+  client = wc_test_client_connect (url, NULL);
+
+  /* Add a parameter in the Rust source. */
+  {
+    g_autofree char *edited = replace (text, RUST_PARAMS_OLD, RUST_PARAMS_NEW);
+    write_plain (lib_rs, edited);
+  }
+  changed = wc_test_client_wait_notification (client, "parametersChanged", BUILD_MS);
+  g_assert_nonnull (changed);
+  g_assert_true (strv_node_contains (json_node_get_object (changed), "added", "drive"));
+
+  /* A compile error is reported from cargo's JSON messages with file and line. */
+  wc_test_client_drain (client, NULL);
+  {
+    g_autofree char *broken = replace (text, "use std::ffi::CString;",
+                                       "use std::ffi::CString;\nfn broken() -> u32 { \"x\" }");
+    write_plain (lib_rs, broken);
+  }
+  finished = wc_test_client_wait_notification (client, "buildFinished", BUILD_MS);
+  g_assert_nonnull (finished);
+  g_assert_false (json_object_get_boolean_member (json_node_get_object (finished), "ok"));
+  d = json_array_get_object_element (
+    json_object_get_array_member (json_node_get_object (finished), "diagnostics"), 0);
+  g_assert_cmpstr (json_object_get_string_member (d, "file"), ==, "engine/src/lib.rs");
+  g_assert_cmpint (json_object_get_int_member (d, "line"), ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (d, "severity"), ==, "error");
+
+  wc_test_client_free (client);
+  wc_test_proc_signal (proc, SIGINT);
+  g_assert_true (wc_test_proc_wait_exit (proc, STOP_MS, &status));
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpuint (wc_test_count_processes_in (project), ==, 0);
+  wc_test_proc_free (proc);
+  wc_test_rm_rf (tmp);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  wc_test_setup_cargo_env ();
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add ("/wavecraft/hot-reload/add-parameter", Fixture, NULL, fixture_setup,
@@ -573,5 +653,6 @@ main (int   argc,
               test_atomic_save, fixture_teardown);
   g_test_add ("/wavecraft/hot-reload/supersede", Fixture, GATE_MESON, fixture_setup,
               test_supersede, fixture_teardown);
+  g_test_add_func ("/wavecraft/hot-reload/rust", test_rust);
   return g_test_run ();
 }

@@ -670,3 +670,29 @@ wc_test_count_processes_in (const char *dir)
   g_dir_close (proc);
   return n;
 }
+
+void
+wc_test_setup_cargo_env (void)
+{
+  const char *home = g_getenv ("HOME");
+
+  if (home != NULL)
+    {
+      g_autofree char *rustup = g_build_filename (home, ".rustup", NULL);
+      g_autofree char *cargo = g_build_filename (home, ".cargo", NULL);
+
+      if (g_getenv ("RUSTUP_HOME") == NULL && g_file_test (rustup, G_FILE_TEST_IS_DIR))
+        g_setenv ("RUSTUP_HOME", rustup, TRUE);
+      if (g_getenv ("CARGO_HOME") == NULL && g_file_test (cargo, G_FILE_TEST_IS_DIR))
+        g_setenv ("CARGO_HOME", cargo, TRUE);
+    }
+  g_setenv ("CARGO_NET_OFFLINE", "true", TRUE);
+  g_unsetenv ("CARGO_TARGET_DIR");
+  g_unsetenv ("CARGO_BUILD_TARGET_DIR");
+}
+
+char *
+wc_test_find_cargo (void)
+{
+  return g_find_program_in_path ("cargo");
+}

@@ -114,4 +114,11 @@ char         *wc_test_copy_example        (void);
 /* Number of live processes (not zombies) whose working directory is dir or below it. */
 guint         wc_test_count_processes_in  (const char   *dir);
 
+/* Before g_test_init(): G_TEST_OPTION_ISOLATE_DIRS moves HOME, so point RUSTUP_HOME and
+ * CARGO_HOME at the real toolchain, and make cargo work offline with its default target
+ * dir. */
+void          wc_test_setup_cargo_env     (void);
+/* The cargo binary on PATH, or NULL (transfer full). */
+char         *wc_test_find_cargo          (void);
+
 G_END_DECLS
