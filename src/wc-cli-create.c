@@ -62,7 +62,10 @@ wc_cli_create (int    argc,
     { NULL }
   };
 
-  context = g_option_context_new (_("NAME — create a new C plugin project"));
+  /* The usage line reads "wavecraft create [OPTION…] NAME — …": GOption puts the
+   * G_OPTION_REMAINING placeholder before this text. */
+  g_set_prgname ("wavecraft create");
+  context = g_option_context_new (_("— create a new C plugin project"));
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_summary (context,
@@ -112,7 +115,7 @@ wc_cli_create (int    argc,
   wc_console_success (_("Created the plugin project %s:"), project);
   for (guint i = 0; files[i] != NULL; i++)
     wc_console_status ("  %s", files[i]);
-  wc_console_status ("");
+  wc_console_status ("%s", "");
   wc_console_status (_("Next steps:"));
   wc_console_status ("  cd %s && wavecraft start", cd_path);
   wc_console_status (_("Then edit engine/src/plugin.c: every save rebuilds the plugin and "

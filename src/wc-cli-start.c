@@ -378,10 +378,11 @@ wc_cli_start (WcApplication  *app,
       N_("Always build and extract, ignoring the sidecar cache"), NULL },
     { "debounce", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &debounce_ms, NULL, NULL },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose, N_("Show debug output"), NULL },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL, N_("[PROJECT_DIR]") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL, NULL },
     { NULL }
   };
 
+  g_set_prgname ("wavecraft start");
   context = g_option_context_new (_("[PROJECT_DIR] — serve a plugin’s parameters to the browser"));
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);

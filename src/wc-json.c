@@ -298,3 +298,47 @@ wc_json_parse (JsonParser  *parser,
     return NULL;
   return json_parser_steal_root (parser);
 }
+
+/**
+ * wc_json_node_get_number:
+ * @node: (nullable): a node, or %NULL for an absent member
+ * @value: (out): where to store the number
+ *
+ * Reads a JSON number, integer or not, as a double. Anything else (%NULL, null, a string,
+ * a boolean, an object or an array) is not a number: @value is then left untouched.
+ *
+ * Returns: %TRUE when @node holds a number
+ */
+gboolean
+wc_json_node_get_number (JsonNode *node,
+                         double   *value)
+{
+  GType type;
+
+  g_return_val_if_fail (value != NULL, FALSE);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+  type = json_node_get_value_type (node);
+  if (type == G_TYPE_INT64)
+    *value = (double) json_node_get_int (node);
+  else if (type == G_TYPE_DOUBLE)
+    *value = json_node_get_double (node);
+  else
+    return FALSE;
+  return TRUE;
+}
+
+/**
+ * wc_json_node_is_string:
+ * @node: (nullable): a node, or %NULL for an absent member
+ *
+ * Returns: %TRUE when @node holds a JSON string
+ */
+gboolean
+wc_json_node_is_string (JsonNode *node)
+{
+  return node != NULL
+         && JSON_NODE_HOLDS_VALUE (node)
+         && json_node_get_value_type (node) == G_TYPE_STRING;
+}

@@ -23,5 +23,8 @@ void      wc_json_append_double (GString     *out,
                                  double       value);
 void      wc_json_append_string (GString     *out,
                                  const char  *str);
+gboolean  wc_json_node_get_number (JsonNode  *node,
+                                   double    *value);
+gboolean  wc_json_node_is_string  (JsonNode  *node);
 
 G_END_DECLS

@@ -199,14 +199,6 @@ id_is_valid (JsonNode *id)
   return type == G_TYPE_INT64 || type == G_TYPE_STRING;
 }
 
-static gboolean
-node_is_string (JsonNode *node)
-{
-  return node != NULL
-         && JSON_NODE_HOLDS_VALUE (node)
-         && json_node_get_value_type (node) == G_TYPE_STRING;
-}
-
 /* Appends the reply to one request object to @out. Returns FALSE when there is none. */
 static gboolean
 handle_one (WcJsonRpc *self,
@@ -246,9 +238,9 @@ handle_one (WcJsonRpc *self,
 
   version = json_object_get_member (object, "jsonrpc");
   method_node = json_object_get_member (object, "method");
-  if (!node_is_string (version)
+  if (!wc_json_node_is_string (version)
       || strcmp (json_node_get_string (version), "2.0") != 0
-      || !node_is_string (method_node))
+      || !wc_json_node_is_string (method_node))
     {
       append_error (out, id, WC_JSONRPC_INVALID_REQUEST, "Invalid request");
       return TRUE;

@@ -727,19 +727,13 @@ get_member_number (JsonObject  *object,
                    char       **error_message)
 {
   JsonNode *node = json_object_get_member (object, name);
-  GType type;
 
   if (node == NULL)
     {
       *error_message = g_strdup_printf ("Invalid params: missing %s", name);
       return FALSE;
     }
-  type = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
-  if (type == G_TYPE_INT64)
-    *value = (double) json_node_get_int (node);
-  else if (type == G_TYPE_DOUBLE)
-    *value = json_node_get_double (node);
-  else
+  if (!wc_json_node_get_number (node, value))
     *value = NAN;
   if (!isfinite (*value) || *value < 0)
     {

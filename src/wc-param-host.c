@@ -184,12 +184,18 @@ wc_param_host_get_serial (WcParamHost *self)
   return self->serial;
 }
 
-static void
-set_not_found (GError     **error,
-               const char  *id)
+/* The parameter @id, or %NULL with %WC_PARAM_HOST_ERROR_NOT_FOUND set. */
+static WcParamInfo *
+lookup_or_fail (WcParamHost  *self,
+                const char   *id,
+                GError      **error)
 {
-  g_set_error (error, WC_PARAM_HOST_ERROR, WC_PARAM_HOST_ERROR_NOT_FOUND,
-               "Parameter not found: %s", id);
+  WcParamInfo *info = g_hash_table_lookup (self->by_id, id);
+
+  if (info == NULL)
+    g_set_error (error, WC_PARAM_HOST_ERROR, WC_PARAM_HOST_ERROR_NOT_FOUND,
+                 "Parameter not found: %s", id);
+  return info;
 }
 
 /**
@@ -216,12 +222,9 @@ wc_param_host_get_value (WcParamHost  *self,
   g_return_val_if_fail (id != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  info = g_hash_table_lookup (self->by_id, id);
+  info = lookup_or_fail (self, id, error);
   if (info == NULL)
-    {
-      set_not_found (error, id);
-      return FALSE;
-    }
+    return FALSE;
   if (value != NULL)
     *value = info->value;
   return TRUE;
@@ -281,12 +284,9 @@ wc_param_host_set_value (WcParamHost  *self,
   g_return_val_if_fail (id != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  info = g_hash_table_lookup (self->by_id, id);
+  info = lookup_or_fail (self, id, error);
   if (info == NULL)
-    {
-      set_not_found (error, id);
-      return FALSE;
-    }
+    return FALSE;
 
   if (!isfinite (value))
     {

@@ -369,23 +369,6 @@ node_kind (JsonNode *node)
     }
 }
 
-static gboolean
-node_is_number (JsonNode *node)
-{
-  GType t;
-
-  if (!JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-  t = json_node_get_value_type (node);
-  return t == G_TYPE_INT64 || t == G_TYPE_DOUBLE;
-}
-
-static gboolean
-node_is_string (JsonNode *node)
-{
-  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING;
-}
-
 /* Reads an optional string member; null and absent both mean NULL, "" means NULL too. */
 static gboolean
 get_opt_string (JsonObject  *object,
@@ -400,7 +383,7 @@ get_opt_string (JsonObject  *object,
   *out = NULL;
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return TRUE;
-  if (!node_is_string (node))
+  if (!wc_json_node_is_string (node))
     {
       g_set_error (error, WC_PARAM_INFO_ERROR, WC_PARAM_INFO_ERROR_SCHEMA,
                    _("%s: \"%s\" must be a string, not %s"), who, member, node_kind (node));
@@ -427,13 +410,12 @@ get_number (JsonObject  *object,
   *present = FALSE;
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return TRUE;
-  if (!node_is_number (node))
+  if (!wc_json_node_get_number (node, out))
     {
       g_set_error (error, WC_PARAM_INFO_ERROR, WC_PARAM_INFO_ERROR_SCHEMA,
                    _("%s: \"%s\" must be a number, not %s"), who, member, node_kind (node));
       return FALSE;
     }
-  *out = json_node_get_double (node);
   *present = TRUE;
   return TRUE;
 }
@@ -467,7 +449,7 @@ from_json (JsonNode  *node,
                    _("%s: missing \"id\""), who);
       return NULL;
     }
-  if (!node_is_string (member))
+  if (!wc_json_node_is_string (member))
     {
       g_set_error (error, WC_PARAM_INFO_ERROR, WC_PARAM_INFO_ERROR_SCHEMA,
                    _("%s: \"id\" must be a string, not %s"), who, node_kind (member));
@@ -490,7 +472,7 @@ from_json (JsonNode  *node,
                    _("%s: missing \"name\""), who);
       return NULL;
     }
-  if (!node_is_string (member))
+  if (!wc_json_node_is_string (member))
     {
       g_set_error (error, WC_PARAM_INFO_ERROR, WC_PARAM_INFO_ERROR_SCHEMA,
                    _("%s: \"name\" must be a string, not %s"), who, node_kind (member));
@@ -500,7 +482,7 @@ from_json (JsonNode  *node,
   member = json_object_get_member (object, "type");
   if (member != NULL && !JSON_NODE_HOLDS_NULL (member))
     {
-      if (!node_is_string (member))
+      if (!wc_json_node_is_string (member))
         {
           g_set_error (error, WC_PARAM_INFO_ERROR, WC_PARAM_INFO_ERROR_SCHEMA,
                        _("%s: \"type\" must be a string, not %s"), who, node_kind (member));
@@ -542,7 +524,7 @@ from_json (JsonNode  *node,
         {
           JsonNode *element = json_array_get_element (array, i);
 
-          if (!node_is_string (element))
+          if (!wc_json_node_is_string (element))
             {
               g_set_error (error, WC_PARAM_INFO_ERROR, WC_PARAM_INFO_ERROR_SCHEMA,
                            _("%s: variant %u must be a string, not %s"),

@@ -92,7 +92,7 @@ member_string (JsonObject  *object,
             error_code, error_message);
       return NULL;
     }
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+  if (!wc_json_node_is_string (node))
     {
       fail (WC_JSONRPC_INVALID_PARAMS,
             g_strdup_printf ("Invalid params: %s must be a string", name),
@@ -100,24 +100,6 @@ member_string (JsonObject  *object,
       return NULL;
     }
   return json_node_get_string (node);
-}
-
-static gboolean
-node_number (JsonNode *node,
-             double   *value)
-{
-  GType type;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-  type = json_node_get_value_type (node);
-  if (type == G_TYPE_INT64)
-    *value = (double) json_node_get_int (node);
-  else if (type == G_TYPE_DOUBLE)
-    *value = json_node_get_double (node);
-  else
-    return FALSE;
-  return TRUE;
 }
 
 /* A required number member: `Invalid params: missing <name>`,
@@ -136,7 +118,7 @@ member_number (JsonObject  *object,
   if (node == NULL)
     return fail (WC_JSONRPC_INVALID_PARAMS, g_strdup_printf ("Invalid params: missing %s", name),
                  error_code, error_message);
-  if (!node_number (node, value) || !ok_func (*value))
+  if (!wc_json_node_get_number (node, value) || !ok_func (*value))
     return fail (WC_JSONRPC_INVALID_PARAMS,
                  g_strdup_printf ("Invalid params: %s must be %s", name, rule),
                  error_code, error_message);
@@ -239,21 +221,20 @@ get_parameter (WcJsonRpc  *rpc,
   Methods *m = user_data;
   JsonObject *object;
   const char *id;
-  const WcParamInfo *info;
+  double value;
+  GError *error = NULL;
 
   if ((object = params_object (params, error_code, error_message)) == NULL
       || (id = member_string (object, "id", error_code, error_message)) == NULL)
     return FALSE;
 
-  info = wc_param_host_lookup (m->host, id);
-  if (info == NULL)
-    return fail (WC_JSONRPC_PARAM_NOT_FOUND, g_strconcat ("Parameter not found: ", id, NULL),
-                 error_code, error_message);
+  if (!wc_param_host_get_value (m->host, id, &value, &error))
+    return fail_host (error, error_code, error_message);
 
   g_string_append (result, "{\"id\":");
-  wc_json_append_string (result, info->id);
+  wc_json_append_string (result, id);
   g_string_append (result, ",\"value\":");
-  wc_json_append_double (result, info->value);
+  wc_json_append_double (result, value);
   g_string_append_c (result, '}');
   return TRUE;
 }
@@ -289,14 +270,12 @@ set_parameter (WcJsonRpc  *rpc,
     {
       const WcParamInfo *info = wc_param_host_lookup (m->host, id);
 
-      if (info == NULL)
-        return fail (WC_JSONRPC_PARAM_NOT_FOUND, g_strconcat ("Parameter not found: ", id, NULL),
-                     error_code, error_message);
-      if (info->type != WC_PARAM_TYPE_BOOL)
+      /* An unknown id gets the host's not-found error below. */
+      if (info != NULL && info->type != WC_PARAM_TYPE_BOOL)
         return invalid_params ("value must be a number", error_code, error_message);
       value = json_node_get_boolean (value_node) ? 1.0 : 0.0;
     }
-  else if (!node_number (value_node, &value))
+  else if (!wc_json_node_get_number (value_node, &value))
     return invalid_params ("value must be a number", error_code, error_message);
 
   if (!wc_param_host_set_value (m->host, id, value, &error))

@@ -453,8 +453,9 @@ wc_scaffold_create (const char  *name,
         }
       target_exists = TRUE;
     }
-  else if (errno != ENOENT)
+  else if (errno != ENOENT && errno != ENOTDIR)
     {
+      /* (ENOTDIR: @parent is a file; creating it below says so.) */
       set_errno_error (error, errno, _("Could not read %s: %s"), target);
       return NULL;
     }

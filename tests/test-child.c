@@ -50,22 +50,12 @@ group_gone (gpointer data)
   return !wc_test_pgid_alive (pgid);
 }
 
-static gboolean
-tick (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
 static void
 assert_group_gone (GPid pgid)
 {
-  guint poll_id;
-
   g_assert_cmpint (pgid, >, 0);
-  /* Process exit is no main-context event: look again every 5 ms until the deadline. */
-  poll_id = g_timeout_add (5, tick, NULL);
-  g_assert_true (wc_test_wait_until (group_gone, GINT_TO_POINTER (pgid), DEADLINE_MS));
-  g_source_remove (poll_id);
+  /* Process exit is no main-context event. */
+  g_assert_true (wc_test_wait_polling (group_gone, GINT_TO_POINTER (pgid), DEADLINE_MS));
 }
 
 static void

@@ -231,16 +231,6 @@ test_build_failure (Fixture       *f,
 
 /* ---- the project's own UI dev server (a real Vite from npm) ------------------------------ */
 
-static void
-write_file (const char *dir,
-            const char *name,
-            const char *text)
-{
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-
-  g_assert_true (g_file_set_contents (path, text, -1, NULL));
-}
-
 static char *
 make_ui (Fixture    *f,
          const char *dev_script)
@@ -253,10 +243,10 @@ make_ui (Fixture    *f,
   g_autofree char *link = g_build_filename (ui, "node_modules", NULL);
 
   g_assert_cmpint (g_mkdir (ui, 0755), ==, 0);
-  write_file (ui, "package.json", package);
-  write_file (ui, "index.html",
-              "<!doctype html><meta name=\"wavecraft-ws\" content=\"%VITE_WS_URL%\">"
-              "<title>tremolo</title>\n");
+  wc_test_write_file (ui, "package.json", package);
+  wc_test_write_file (ui, "index.html",
+                      "<!doctype html><meta name=\"wavecraft-ws\" content=\"%VITE_WS_URL%\">"
+                      "<title>tremolo</title>\n");
   g_assert_cmpint (symlink (modules, link), ==, 0);
   return g_steal_pointer (&ui);
 }
@@ -377,7 +367,7 @@ test_ui_dev_server_dies (Fixture       *f,
       return;
     }
   ui = make_ui (f, "node die.js");
-  write_file (ui, "die.js", "process.exit(3);\n");
+  wc_test_write_file (ui, "die.js", "process.exit(3);\n");
   proc = wc_test_proc_spawn (args, NULL);
   g_assert_true (wc_test_proc_wait_exit (proc, READY_MS, &status));
   g_assert_cmpint (status, ==, 1);
@@ -398,7 +388,7 @@ test_ui_not_installed (Fixture       *f,
   int status = -100;
 
   g_assert_cmpint (g_mkdir (ui, 0755), ==, 0);
-  write_file (ui, "package.json", "{ \"scripts\": { \"dev\": \"vite\" } }\n");
+  wc_test_write_file (ui, "package.json", "{ \"scripts\": { \"dev\": \"vite\" } }\n");
   proc = wc_test_proc_spawn (args, NULL);   /* stdin is not a TTY: no question is asked */
   g_assert_true (wc_test_proc_wait_exit (proc, STOP_MS, &status));
   g_assert_cmpint (status, ==, 1);

@@ -1010,7 +1010,21 @@ test_launcher (Fixture       *f,
 
   pw.client = client;
   pw.root = wc_project_get_root (p);
-  g_assert_true (project_in_state (&pw));
+  if (!project_in_state (&pw))
+    {
+      g_autoptr(JsonGenerator) gen = json_generator_new ();
+      g_autofree char *text = NULL;
+
+      json_generator_set_root (gen, pw.reply);
+      text = json_generator_to_data (gen, NULL);
+      g_autofree char *envp = g_strdup_printf ("/proc/%d/environ", f->service_pid);
+      g_autofree char *env = NULL;
+      gsize len = 0;
+      g_file_get_contents (envp, &env, &len, NULL);
+      for (gsize i = 0; i < len; i++) if (env[i] == 0) env[i] = '\n';
+      g_printerr ("SERVICE ENV:\n%s\nTEST XDG_DATA_HOME=%s\n", env, g_get_user_data_dir ());
+      g_error ("%s is not listed as a stopped recent project: %s", pw.root, text);
+    }
   g_assert_nonnull (pw.found);
   g_assert_cmpstr (json_object_get_string_member (pw.found, "name"), ==, "tremolo");
   g_assert_true (json_object_get_boolean_member (pw.found, "exists"));

@@ -104,18 +104,6 @@ build_ok (Fixture *f)
   return result;
 }
 
-static void
-write_file (Fixture    *f,
-            const char *relative,
-            const char *contents)
-{
-  g_autofree char *path = g_build_filename (f->root, relative, NULL);
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, contents, -1, &error);
-  g_assert_no_error (error);
-}
-
 /* Replaces @needle in a file and returns the 1-based line it was on. */
 static guint
 replace_in_file (Fixture    *f,
@@ -136,7 +124,7 @@ replace_in_file (Fixture    *f,
     line += *p == '\n';
   text = g_string_new (contents);
   g_string_replace (text, needle, replacement, 1);
-  write_file (f, relative, text->str);
+  wc_test_write_file (f->root, relative, text->str);
   return line;
 }
 
@@ -266,7 +254,7 @@ test_c_setup_error (Fixture *f, gconstpointer data)
   for (const char *p = good; *p != '\0'; p++)
     line += *p == '\n';
   broken = g_strconcat (good, "no_such_function()\n", NULL);
-  write_file (f, "engine/meson.build", broken);
+  wc_test_write_file (f->root, "engine/meson.build", broken);
 
   failed = build (f, NULL, &error);
   g_assert_no_error (error);
@@ -278,7 +266,7 @@ test_c_setup_error (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (d->message, "no_such_function"));
 
   /* a failed setup is set up again on the next build */
-  write_file (f, "engine/meson.build", good);
+  wc_test_write_file (f->root, "engine/meson.build", good);
   fixed = build_ok (f);
   g_assert_nonnull (fixed->library);
 }
@@ -294,9 +282,9 @@ test_c_no_library (Fixture *f, gconstpointer data)
                      "meson.build must build one with shared_library()", build_dir);
   const WcDiagnostic *d;
 
-  write_file (f, "engine/meson.build",
-              "project('c-minimal', 'c')\nexecutable('not-a-plugin', 'main.c')\n");
-  write_file (f, "engine/main.c", "int main (void) { return 0; }\n");
+  wc_test_write_file (f->root, "engine/meson.build",
+                      "project('c-minimal', 'c')\nexecutable('not-a-plugin', 'main.c')\n");
+  wc_test_write_file (f->root, "engine/main.c", "int main (void) { return 0; }\n");
   result = build (f, NULL, &error);
   g_assert_no_error (error);
   g_assert_false (result->ok);
@@ -322,23 +310,11 @@ group_has_live_process (GPid pgid)
   g_assert_nonnull (proc);
   while (!found && (name = g_dir_read_name (proc)) != NULL)
     {
-      g_autofree char *path = NULL;
-      g_autofree char *stat = NULL;
-      const char *paren;
       char state;
-      int ppid, group;
-      unsigned int flags;
+      int group;
+      guint flags;
 
-      if (!g_ascii_isdigit (name[0]))
-        continue;
-      path = g_build_filename ("/proc", name, "stat", NULL);
-      if (!g_file_get_contents (path, &stat, NULL, NULL))
-        continue;
-      /* pid (comm) state ppid pgrp session tty_nr tpgid flags ...; comm may hold spaces
-       * and parentheses */
-      paren = strrchr (stat, ')');
-      if (paren == NULL
-          || sscanf (paren + 1, " %c %d %d %*d %*d %*d %u", &state, &ppid, &group, &flags) != 4)
+      if (!wc_test_read_proc_stat (name, &state, NULL, &group, &flags))
         continue;
       if (group == pgid && state != 'Z' && state != 'X' && !(flags & 0x4 /* PF_EXITING */))
         found = TRUE;
@@ -382,11 +358,11 @@ test_c_cancel (Fixture *f, gconstpointer data)
   gint64 done;
 
   /* a build step that never ends on its own, in ninja's console pool so its output streams */
-  write_file (f, "engine/meson.build",
-              "project('c-minimal', 'c')\n"
-              "shared_library('c-minimal', 'plugin.c', gnu_symbol_visibility: 'hidden')\n"
-              "custom_target('slow', output: 'slow.txt', console: true, build_by_default: true,\n"
-              "  command: ['sh', '-c', 'echo slow step started; sleep 1000; touch \"$1\"', 'sh', '@OUTPUT@'])\n");
+  wc_test_write_file (f->root, "engine/meson.build",
+                      "project('c-minimal', 'c')\n"
+                      "shared_library('c-minimal', 'plugin.c', gnu_symbol_visibility: 'hidden')\n"
+                      "custom_target('slow', output: 'slow.txt', console: true, build_by_default: true,\n"
+                      "  command: ['sh', '-c', 'echo slow step started; sleep 1000; touch \"$1\"', 'sh', '@OUTPUT@'])\n");
   g_signal_connect (f->builder, "output-line", G_CALLBACK (cancel_when_started), &cd);
 
   wc_engine_builder_build_async (f->builder, cancellable, wc_test_store_result, &result);
@@ -437,13 +413,13 @@ test_supersede (Fixture *f, gconstpointer data)
   Ordered old_build = { NULL, 0, &counter };
   Ordered new_build = { NULL, 0, &counter };
 
-  write_file (f, "engine/slow", "");
-  write_file (f, "engine/meson.build",
-              "project('c-minimal', 'c')\n"
-              "shared_library('c-minimal', 'plugin.c', gnu_symbol_visibility: 'hidden')\n"
-              "custom_target('slow', output: 'slow.txt', console: true, build_by_default: true,\n"
-              "  command: ['sh', '-c', 'if [ -e \"$2\" ]; then echo slow step started; sleep 1000; fi; touch \"$1\"',\n"
-              "            'sh', '@OUTPUT@', meson.current_source_dir() / 'slow'])\n");
+  wc_test_write_file (f->root, "engine/slow", "");
+  wc_test_write_file (f->root, "engine/meson.build",
+                      "project('c-minimal', 'c')\n"
+                      "shared_library('c-minimal', 'plugin.c', gnu_symbol_visibility: 'hidden')\n"
+                      "custom_target('slow', output: 'slow.txt', console: true, build_by_default: true,\n"
+                      "  command: ['sh', '-c', 'if [ -e \"$2\" ]; then echo slow step started; sleep 1000; fi; touch \"$1\"',\n"
+                      "            'sh', '@OUTPUT@', meson.current_source_dir() / 'slow'])\n");
   g_signal_connect (f->builder, "output-line", G_CALLBACK (cancel_when_started), &cd);
 
   wc_engine_builder_build_async (f->builder, cancellable, store_ordered, &old_build);
@@ -630,7 +606,8 @@ test_rust_workspace (Fixture *f, gconstpointer data)
   /* engine/ becomes a virtual workspace with the crate in engine/plugin/ */
   g_assert_cmpint (g_rename (engine, member), ==, 0);
   wc_test_copy_tree (member, dest, NULL);
-  write_file (f, "engine/Cargo.toml", "[workspace]\nmembers = [\"plugin\"]\nresolver = \"2\"\n");
+  wc_test_write_file (f->root, "engine/Cargo.toml",
+                      "[workspace]\nmembers = [\"plugin\"]\nresolver = \"2\"\n");
   fixture_open (f);
   g_assert_true (wc_project_is_workspace (f->project));
 

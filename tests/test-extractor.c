@@ -51,25 +51,14 @@ static gboolean
 has_children (gpointer user_data)
 {
   g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
-  g_autofree char *self_ppid = g_strdup_printf (" %d ", (int) getpid ());
   const char *name;
 
   g_assert_nonnull (proc);
   while ((name = g_dir_read_name (proc)) != NULL)
     {
-      g_autofree char *path = NULL;
-      g_autofree char *stat = NULL;
-      const char *after_comm;
+      int ppid;
 
-      if (!g_ascii_isdigit (name[0]))
-        continue;
-      path = g_build_filename ("/proc", name, "stat", NULL);
-      if (!g_file_get_contents (path, &stat, NULL, NULL))
-        continue;
-      /* pid (comm) state ppid ... */
-      after_comm = strrchr (stat, ')');
-      if (after_comm != NULL && strlen (after_comm) > 3 &&
-          g_str_has_prefix (strchr (after_comm + 2, ' '), self_ppid))
+      if (wc_test_read_proc_stat (name, NULL, &ppid, NULL, NULL) && ppid == (int) getpid ())
         return TRUE;
     }
   return FALSE;
@@ -91,31 +80,14 @@ no_descendants (gpointer user_data)
   return !has_children (NULL);
 }
 
-static gboolean
-tick (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Polls: process exit is no main-context event. */
-static gboolean
-wait_polling (gboolean (*func) (gpointer),
-              gpointer   data)
-{
-  guint id = g_timeout_add (5, tick, NULL);
-  gboolean ret = wc_test_wait_until (func, data, DEADLINE_MS);
-
-  g_source_remove (id);
-  return ret;
-}
-
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
   /* After every extraction: nothing left running, the private copy is gone, and no plugin
    * was ever mapped here. */
-  g_assert_true (wait_polling (no_descendants, NULL));
+  /* Polls: process exit is no main-context event. */
+  g_assert_true (wc_test_wait_polling (no_descendants, NULL, DEADLINE_MS));
   g_assert_cmpuint (count_entries (f->tmp_dir), ==, 0);
   g_assert_false (wc_test_self_maps_contain ("libfixture"));
   g_assert_false (wc_test_self_maps_contain ("wavecraft-extract-"));
@@ -421,16 +393,13 @@ test_hang_timeout (Fixture       *f,
   g_autoptr(GPtrArray) list = NULL;
   g_autoptr(GError) error = NULL;
   CopyWatch watch = { f->tmp_dir, NULL, &result };
-  guint poll_id;
 
   wc_extractor_set_timeout (f->extractor, 500);
   wc_extractor_extract_async (f->extractor, lib, NULL, wc_test_store_result, &result);
 
   /* While it runs: one private copy named like wavecraft-extract-XXXXXX.so, not mapped
    * here. */
-  poll_id = g_timeout_add (5, tick, NULL);
-  g_assert_true (wc_test_wait_until (copy_exists, &watch, DEADLINE_MS));
-  g_source_remove (poll_id);
+  g_assert_true (wc_test_wait_polling (copy_exists, &watch, DEADLINE_MS));
   if (watch.copy != NULL)
     {
       g_assert_true (g_str_has_prefix (watch.copy, "wavecraft-extract-"));
@@ -460,15 +429,12 @@ test_cancel (Fixture       *f,
   g_autoptr(GPtrArray) list = NULL;
   g_autoptr(GError) error = NULL;
   CopyWatch watch = { f->tmp_dir, NULL, NULL };
-  guint poll_id;
 
   /* The default timeout (30 s) never fires here: cancellation ends it. */
   wc_extractor_extract_async (f->extractor, lib, cancellable, wc_test_store_result, &result);
-  poll_id = g_timeout_add (5, tick, NULL);
-  g_assert_true (wc_test_wait_until (copy_exists, &watch, DEADLINE_MS));
+  g_assert_true (wc_test_wait_polling (copy_exists, &watch, DEADLINE_MS));
   /* ...and the child runs (stuck in the plugin's constructor). */
-  g_assert_true (wc_test_wait_until (has_children, NULL, DEADLINE_MS));
-  g_source_remove (poll_id);
+  g_assert_true (wc_test_wait_polling (has_children, NULL, DEADLINE_MS));
   g_cancellable_cancel (cancellable);
 
   g_assert_nonnull (wc_test_wait_result (&result, DEADLINE_MS));
@@ -648,15 +614,10 @@ main (int   argc,
    * the extract-params children, which never run a leak check (they leave with _exit()),
    * twenty times slower on the 10 MB fixture. Our own options were read at start-up. */
   {
-    const char *asan = g_getenv ("ASAN_OPTIONS");
+    g_autofree char *asan = wc_test_fast_unwind_asan_options ();
 
-    if (asan != NULL && strstr (asan, "fast_unwind_on_malloc=0") != NULL)
-      {
-        g_autoptr(GString) options = g_string_new (asan);
-
-        g_string_replace (options, "fast_unwind_on_malloc=0", "fast_unwind_on_malloc=1", 0);
-        g_setenv ("ASAN_OPTIONS", options->str, TRUE);
-      }
+    if (asan != NULL)
+      g_setenv ("ASAN_OPTIONS", asan, TRUE);
   }
 
   /* Orphans of the extraction's process group come back to us: see no_descendants(). */

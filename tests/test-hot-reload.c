@@ -457,24 +457,16 @@ static GArray *
 build_pgids (Fixture *f)
 {
   g_autofree char *build_dir = g_build_filename (f->project, "engine", "build-wavecraft", NULL);
-  g_autofree char *real = realpath (build_dir, NULL);
+  g_autoptr(GArray) pids = wc_test_pids_in (build_dir);
   GArray *pgids = g_array_new (FALSE, FALSE, sizeof (int));
-  GDir *proc = g_dir_open ("/proc", 0, NULL);
-  const char *name;
 
-  while ((name = g_dir_read_name (proc)) != NULL)
+  for (guint i = 0; i < pids->len; i++)
     {
-      g_autofree char *cwd_link = g_build_filename ("/proc", name, "cwd", NULL);
-      g_autofree char *cwd = g_file_read_link (cwd_link, NULL);
-      int pgid;
+      int pgid = getpgid (g_array_index (pids, int, i));
 
-      if (!g_ascii_isdigit (name[0]) || cwd == NULL || !g_str_has_prefix (cwd, real))
-        continue;
-      pgid = getpgid (atoi (name));
       if (pgid > 0)
         g_array_append_val (pgids, pgid);
     }
-  g_dir_close (proc);
   return pgids;
 }
 

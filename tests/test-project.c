@@ -10,20 +10,6 @@
 #include "wc-project.h"
 #include "wc-test-util.h"
 
-static void
-write_file (const char *root,
-            const char *relative,
-            const char *contents)
-{
-  g_autofree char *path = g_build_filename (root, relative, NULL);
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autoptr(GError) error = NULL;
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  g_file_set_contents (path, contents, -1, &error);
-  g_assert_no_error (error);
-}
-
 /* wc_test_mkdtemp() resolved: the project reports symlink-free paths. */
 static char *
 make_root (void)
@@ -55,8 +41,8 @@ test_c (void)
   g_autofree char *build = g_build_filename (root, "engine", "build-wavecraft", NULL);
   g_autoptr(WcProject) project = NULL;
 
-  write_file (root, "engine/meson.build",
-              "# comment\nproject('my-plugin', 'c',\n  version: '1.0')\nshared_library('x', 'x.c')\n");
+  wc_test_write_file (root, "engine/meson.build",
+                      "# comment\nproject('my-plugin', 'c',\n  version: '1.0')\nshared_library('x', 'x.c')\n");
   project = open_ok (root);
 
   g_assert_cmpint (wc_project_get_engine_kind (project), ==, WC_ENGINE_KIND_C);
@@ -79,8 +65,8 @@ test_c_with_ui (void)
   g_autofree char *ui = g_build_filename (root, "ui", NULL);
   g_autoptr(WcProject) project = NULL;
 
-  write_file (root, "engine/meson.build", "project('with-ui', 'c')\n");
-  write_file (root, "ui/package.json", "{}\n");
+  wc_test_write_file (root, "engine/meson.build", "project('with-ui', 'c')\n");
+  wc_test_write_file (root, "ui/package.json", "{}\n");
   project = open_ok (root);
   g_assert_cmpstr (wc_project_get_ui_dir (project), ==, ui);
 
@@ -93,8 +79,8 @@ test_ui_without_package_json (void)
   g_autofree char *root = make_root ();
   g_autoptr(WcProject) project = NULL;
 
-  write_file (root, "engine/meson.build", "project('x', 'c')\n");
-  write_file (root, "ui/index.html", "<p>\n");
+  wc_test_write_file (root, "engine/meson.build", "project('x', 'c')\n");
+  wc_test_write_file (root, "ui/index.html", "<p>\n");
   project = open_ok (root);
   g_assert_null (wc_project_get_ui_dir (project));
 
@@ -108,7 +94,7 @@ test_meson_name_fallback (void)
   g_autofree char *basename = g_path_get_basename (root);
   g_autoptr(WcProject) project = NULL;
 
-  write_file (root, "engine/meson.build", "# no project() call here\n");
+  wc_test_write_file (root, "engine/meson.build", "# no project() call here\n");
   project = open_ok (root);
   g_assert_cmpstr (wc_project_get_name (project), ==, basename);
 
@@ -122,20 +108,20 @@ test_rust (void)
   g_autofree char *target = g_build_filename (root, "engine", "target", NULL);
   g_autoptr(WcProject) project = NULL;
 
-  write_file (root, "engine/Cargo.toml",
-              "[package]\n"
-              "name = \"my-synth\" # the crate\n"
-              "version = \"0.1.0\"\n"
-              "\n"
-              "[lib]\n"
-              "crate-type = [\"cdylib\"]\n"
-              "\n"
-              "[dependencies]\n"
-              "name = \"not-this\"\n"
-              "\n"
-              "[features]\n"
-              "default = []\n"
-              "\"_param-discovery\" = []\n");
+  wc_test_write_file (root, "engine/Cargo.toml",
+                      "[package]\n"
+                      "name = \"my-synth\" # the crate\n"
+                      "version = \"0.1.0\"\n"
+                      "\n"
+                      "[lib]\n"
+                      "crate-type = [\"cdylib\"]\n"
+                      "\n"
+                      "[dependencies]\n"
+                      "name = \"not-this\"\n"
+                      "\n"
+                      "[features]\n"
+                      "default = []\n"
+                      "\"_param-discovery\" = []\n");
   project = open_ok (root);
 
   g_assert_cmpint (wc_project_get_engine_kind (project), ==, WC_ENGINE_KIND_RUST);
@@ -154,9 +140,9 @@ test_rust_lib_name (void)
   g_autofree char *root = make_root ();
   g_autoptr(WcProject) project = NULL;
 
-  write_file (root, "engine/Cargo.toml",
-              "[lib]\nname = 'synth_core'\ncrate-type = ['cdylib']\n\n"
-              "[package]\nname = 'my-synth'\n\n[features]\nother = []\n");
+  wc_test_write_file (root, "engine/Cargo.toml",
+                      "[lib]\nname = 'synth_core'\ncrate-type = ['cdylib']\n\n"
+                      "[package]\nname = 'my-synth'\n\n[features]\nother = []\n");
   project = open_ok (root);
 
   g_assert_cmpstr (wc_project_get_name (project), ==, "my-synth");
@@ -173,7 +159,8 @@ test_rust_workspace (void)
   g_autofree char *basename = g_path_get_basename (root);
   g_autoptr(WcProject) project = NULL;
 
-  write_file (root, "engine/Cargo.toml", "[workspace]\nmembers = [\"crates/*\"]\nresolver = \"2\"\n");
+  wc_test_write_file (root, "engine/Cargo.toml",
+                      "[workspace]\nmembers = [\"crates/*\"]\nresolver = \"2\"\n");
   project = open_ok (root);
 
   g_assert_true (wc_project_is_workspace (project));
@@ -191,8 +178,8 @@ test_rust_parent_workspace (void)
   g_autoptr(WcProject) project = NULL;
   g_autoptr(WcProject) with_env = NULL;
 
-  write_file (root, "Cargo.toml", "[workspace]\nmembers = [\"engine\"]\n");
-  write_file (root, "engine/Cargo.toml", "[package]\nname = \"member\"\n");
+  wc_test_write_file (root, "Cargo.toml", "[workspace]\nmembers = [\"engine\"]\n");
+  wc_test_write_file (root, "engine/Cargo.toml", "[package]\nname = \"member\"\n");
   project = open_ok (root);
   g_assert_cmpstr (wc_project_get_build_dir (project), ==, target);
 
@@ -210,8 +197,8 @@ test_cargo_wins (void)
   g_autofree char *root = make_root ();
   g_autoptr(WcProject) project = NULL;
 
-  write_file (root, "engine/Cargo.toml", "[package]\nname = \"both\"\n");
-  write_file (root, "engine/meson.build", "project('both-c', 'c')\n");
+  wc_test_write_file (root, "engine/Cargo.toml", "[package]\nname = \"both\"\n");
+  wc_test_write_file (root, "engine/meson.build", "project('both-c', 'c')\n");
   project = open_ok (root);
   g_assert_cmpint (wc_project_get_engine_kind (project), ==, WC_ENGINE_KIND_RUST);
 
@@ -261,8 +248,8 @@ test_not_a_project (void)
   /* a directory that does not exist */
   assert_not_a_project (missing, missing);
   /* engine/ without a manifest; a ui/package.json alone is not enough */
-  write_file (engine_only, "engine/src/x.c", "int x;\n");
-  write_file (engine_only, "ui/package.json", "{}\n");
+  wc_test_write_file (engine_only, "engine/src/x.c", "int x;\n");
+  wc_test_write_file (engine_only, "ui/package.json", "{}\n");
   assert_not_a_project (engine_only, engine_only);
   /* a relative path is shown absolute */
   g_assert_cmpint (g_chdir (root), ==, 0);
@@ -300,9 +287,9 @@ test_sources (void)
   guint n = 0;
 
   for (guint i = 0; expected[i] != NULL; i++)
-    write_file (root, expected[i], "x\n");
+    wc_test_write_file (root, expected[i], "x\n");
   for (guint i = 0; ignored[i] != NULL; i++)
-    write_file (root, ignored[i], "x\n");
+    wc_test_write_file (root, ignored[i], "x\n");
 
   project = open_ok (root);
   sources = wc_project_list_sources (project);
@@ -327,8 +314,8 @@ test_hidden_parent (void)
   g_autoptr(WcProject) project = NULL;
   g_auto(GStrv) sources = NULL;
 
-  write_file (root, "engine/meson.build", "project('hidden', 'c')\n");
-  write_file (root, "engine/plugin.c", "int x;\n");
+  wc_test_write_file (root, "engine/meson.build", "project('hidden', 'c')\n");
+  wc_test_write_file (root, "engine/plugin.c", "int x;\n");
   project = open_ok (root);
   sources = wc_project_list_sources (project);
   g_assert_cmpuint (g_strv_length (sources), ==, 2);
@@ -347,7 +334,7 @@ test_relativize (void)
   g_autofree char *b = NULL;
   g_autofree char *c = NULL;
 
-  write_file (root, "engine/meson.build", "project('r', 'c')\n");
+  wc_test_write_file (root, "engine/meson.build", "project('r', 'c')\n");
   project = open_ok (root);
   a = wc_project_relativize (project, inside);
   b = wc_project_relativize (project, "/usr/include/stdio.h");
@@ -390,8 +377,8 @@ test_pruned_dir (void)
   g_autofree char *plain = g_build_filename (root, "src", NULL);
   g_autofree char *git = g_build_filename (root, ".git", NULL);
 
-  write_file (root, "b/meson-private/coredata.dat", "x");
-  write_file (root, "src/x.c", "x");
+  wc_test_write_file (root, "b/meson-private/coredata.dat", "x");
+  wc_test_write_file (root, "src/x.c", "x");
   g_assert_true (wc_project_is_pruned_dir (mesonbuild));
   g_assert_false (wc_project_is_pruned_dir (plain));
   g_assert_true (wc_project_is_pruned_dir (git));

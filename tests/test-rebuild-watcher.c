@@ -28,20 +28,6 @@ typedef struct
   gboolean          ready;
 } Fixture;
 
-static void
-write_file (const char *root,
-            const char *relative,
-            const char *contents)
-{
-  g_autofree char *path = g_build_filename (root, relative, NULL);
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autoptr(GError) error = NULL;
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  g_file_set_contents (path, contents, -1, &error);
-  g_assert_no_error (error);
-}
-
 /* open(O_TRUNC) + write + close: an editor that writes in place. */
 static void
 write_in_place (const char *path,
@@ -92,16 +78,16 @@ fixture_setup_at (Fixture    *f,
   f->root = g_build_filename (f->tmp, subdir, NULL);
   f->events = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
 
-  write_file (f->root, "meson.build", "project('w', 'c')\n");
-  write_file (f->root, "src/x.c", "int a;\n");
-  write_file (f->root, "README.md", "readme\n");
-  write_file (f->root, "target/debug/t.rs", "x\n");
-  write_file (f->root, "build-wavecraft/b.c", "x\n");
-  write_file (f->root, "node_modules/n/n.c", "x\n");
-  write_file (f->root, ".git/objects/g.c", "x\n");
-  write_file (f->root, "generated/gen.c", "x\n");
-  write_file (f->root, "mybuild/meson-private/coredata.dat", "x\n");
-  write_file (f->root, "mybuild/gen.c", "x\n");
+  wc_test_write_file (f->root, "meson.build", "project('w', 'c')\n");
+  wc_test_write_file (f->root, "src/x.c", "int a;\n");
+  wc_test_write_file (f->root, "README.md", "readme\n");
+  wc_test_write_file (f->root, "target/debug/t.rs", "x\n");
+  wc_test_write_file (f->root, "build-wavecraft/b.c", "x\n");
+  wc_test_write_file (f->root, "node_modules/n/n.c", "x\n");
+  wc_test_write_file (f->root, ".git/objects/g.c", "x\n");
+  wc_test_write_file (f->root, "generated/gen.c", "x\n");
+  wc_test_write_file (f->root, "mybuild/meson-private/coredata.dat", "x\n");
+  wc_test_write_file (f->root, "mybuild/gen.c", "x\n");
 
   fixture_start (f);
 }
@@ -403,8 +389,8 @@ test_pruned_dirs (Fixture *f, gconstpointer data)
       write_in_place (path, "changed");
     }
   /* pruned names created after the start are pruned too */
-  write_file (f->root, "src/target/new.c", "x");
-  write_file (f->root, "src/.hidden/new.c", "x");
+  wc_test_write_file (f->root, "src/target/new.c", "x");
+  wc_test_write_file (f->root, "src/.hidden/new.c", "x");
   assert_quiet (f, 0);
   g_assert_cmpuint (wc_rebuild_watcher_get_n_watched (f->watcher), ==, 2);
 }
@@ -457,7 +443,7 @@ test_deleted_dir (Fixture *f, gconstpointer data)
   const char *deleted[] = { "src/gone/z.c", NULL };
   g_autofree char *dir = g_build_filename (f->root, "src", "gone", NULL);
 
-  write_file (f->root, "src/gone/z.c", "int z;\n");
+  wc_test_write_file (f->root, "src/gone/z.c", "int z;\n");
   wait_events (f, 1);
   assert_quiet (f, 1);
   assert_event (f, 0, created);
@@ -549,7 +535,7 @@ test_stop_during_scan (void)
   for (guint i = 0; i < 50; i++)
     {
       g_autofree char *rel = g_strdup_printf ("d%u/e/f.c", i);
-      write_file (tmp, rel, "x");
+      wc_test_write_file (tmp, rel, "x");
     }
   watcher = wc_rebuild_watcher_new (tmp, 0);
   g_assert_cmpuint (wc_rebuild_watcher_get_debounce (watcher), ==, WC_REBUILD_WATCHER_DEFAULT_DEBOUNCE_MS);

@@ -104,13 +104,8 @@ call_from (Fixture    *f,
            const char *method,
            const char *params)
 {
-  g_autofree char *req = NULL;
+  g_autofree char *req = wc_test_jsonrpc_request (1, method, params);
 
-  if (params != NULL)
-    req = g_strdup_printf ("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"%s\",\"params\":%s}",
-                           method, params);
-  else
-    req = g_strdup_printf ("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"%s\"}", method);
   return wc_jsonrpc_handle (f->rpc, client, req, strlen (req));
 }
 

@@ -45,16 +45,6 @@ get_mtime (const char *path)
   return st.st_mtim;
 }
 
-static void
-write_file (const char *path,
-            const char *contents)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, contents, -1, &error);
-  g_assert_no_error (error);
-}
-
 static GPtrArray *
 make_params (void)
 {
@@ -84,10 +74,10 @@ fixture_set_up (Fixture       *f,
   f->bin = g_build_filename (f->dir, "wavecraft", NULL);
   f->params = make_params ();
 
-  write_file (f->library, "\177ELF not really");
-  write_file (f->sources[0], "int a;\n");
-  write_file (f->sources[1], "int b;\n");
-  write_file (f->bin, "#!/bin/true\n");
+  wc_test_write_file (f->library, NULL, "\177ELF not really");
+  wc_test_write_file (f->sources[0], NULL, "int a;\n");
+  wc_test_write_file (f->sources[1], NULL, "int b;\n");
+  wc_test_write_file (f->bin, NULL, "#!/bin/true\n");
   /* Inputs well in the past, so the sidecar written now is newer whatever the
    * timestamp granularity. */
   set_mtime (f->library, past, 0);
@@ -283,7 +273,7 @@ test_corrupt_deep (Fixture       *f,
   g_autofree char *expected = NULL;
 
   save (f);
-  write_file (f->sidecar, deep);
+  wc_test_write_file (f->sidecar, NULL, deep);
   loaded = wc_sidecar_load (f->library, (const char * const *) f->sources, f->bin, &error);
   g_assert_null (loaded);
   g_assert_error (error, WC_SIDECAR_ERROR, WC_SIDECAR_ERROR_CORRUPT);
@@ -312,7 +302,7 @@ test_corrupt (Fixture       *f,
       g_autoptr(GPtrArray) parsed = NULL;
       g_autofree char *expected = NULL;
 
-      write_file (f->sidecar, bad[i]);
+      wc_test_write_file (f->sidecar, NULL, bad[i]);
       loaded = wc_sidecar_load (f->library, (const char * const *) f->sources, f->bin,
                                 &error);
       g_assert_null (loaded);

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -163,6 +164,38 @@ wc_test_copy_tree (const char         *from,
   g_dir_close (dir);
 }
 
+void
+wc_test_write_file (const char *dir,
+                    const char *relative,
+                    const char *contents)
+{
+  g_autofree char *path = g_build_filename (dir, relative, NULL);
+  g_autofree char *parent = g_path_get_dirname (path);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (parent, 0755), ==, 0);
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+keep_ticking (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+gboolean
+wc_test_wait_polling (gboolean (*func) (gpointer data),
+                      gpointer   data,
+                      guint      deadline_ms)
+{
+  guint id = g_timeout_add (5, keep_ticking, NULL);
+  gboolean ret = wc_test_wait_until (func, data, deadline_ms);
+
+  g_source_remove (id);
+  return ret;
+}
+
 gboolean
 wc_test_pid_alive (GPid pid)
 {
@@ -183,6 +216,55 @@ wc_test_self_maps_contain (const char *needle)
 
   g_assert_true (g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL));
   return strstr (maps, needle) != NULL;
+}
+
+gboolean
+wc_test_read_proc_stat (const char *pid,
+                        char       *state,
+                        int        *ppid,
+                        int        *pgrp,
+                        guint      *flags)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *stat = NULL;
+  const char *paren;
+  char s;
+  int pp, group;
+  unsigned int f;
+
+  if (!g_ascii_isdigit (pid[0]))
+    return FALSE;
+  path = g_build_filename ("/proc", pid, "stat", NULL);
+  if (!g_file_get_contents (path, &stat, NULL, NULL))
+    return FALSE;
+  /* pid (comm) state ppid pgrp session tty_nr tpgid flags ...; comm may hold spaces and
+   * parentheses */
+  paren = strrchr (stat, ')');
+  if (paren == NULL
+      || sscanf (paren + 1, " %c %d %d %*d %*d %*d %u", &s, &pp, &group, &f) != 4)
+    return FALSE;
+  if (state != NULL)
+    *state = s;
+  if (ppid != NULL)
+    *ppid = pp;
+  if (pgrp != NULL)
+    *pgrp = group;
+  if (flags != NULL)
+    *flags = f;
+  return TRUE;
+}
+
+char *
+wc_test_fast_unwind_asan_options (void)
+{
+  const char *asan = g_getenv ("ASAN_OPTIONS");
+  GString *options;
+
+  if (asan == NULL || strstr (asan, "fast_unwind_on_malloc=0") == NULL)
+    return NULL;
+  options = g_string_new (asan);
+  g_string_replace (options, "fast_unwind_on_malloc=0", "fast_unwind_on_malloc=1", 0);
+  return g_string_free (options, FALSE);
 }
 
 /* ---- WebSocket JSON-RPC client ---------------------------------------------------------- */
@@ -314,20 +396,26 @@ response_arrived (gpointer data)
          g_hash_table_contains (w->client->responses, GINT_TO_POINTER (w->id));
 }
 
+char *
+wc_test_jsonrpc_request (int         id,
+                         const char *method,
+                         const char *params_json)
+{
+  if (params_json != NULL)
+    return g_strdup_printf ("{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"%s\",\"params\":%s}",
+                            id, method, params_json);
+  return g_strdup_printf ("{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"%s\"}", id, method);
+}
+
 JsonNode *
 wc_test_client_call (WcTestClient *client,
                      const char   *method,
                      const char   *params_json)
 {
   WaitResponse w = { client, (int) client->next_id++ };
-  g_autofree char *text = NULL;
+  g_autofree char *text = wc_test_jsonrpc_request (w.id, method, params_json);
   JsonNode *reply = NULL;
 
-  if (params_json != NULL)
-    text = g_strdup_printf ("{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"%s\",\"params\":%s}",
-                            w.id, method, params_json);
-  else
-    text = g_strdup_printf ("{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"%s\"}", w.id, method);
   g_assert_cmpint (soup_websocket_connection_get_state (client->conn), ==,
                    SOUP_WEBSOCKET_STATE_OPEN);
   soup_websocket_connection_send_text (client->conn, text);
@@ -636,22 +724,21 @@ wc_test_copy_example (void)
   return dst;
 }
 
-guint
-wc_test_count_processes_in (const char *dir)
+GArray *
+wc_test_pids_in (const char *dir)
 {
   g_autofree char *real = realpath (dir, NULL);
+  GArray *pids = g_array_new (FALSE, FALSE, sizeof (int));
   GDir *proc = g_dir_open ("/proc", 0, NULL);
   const char *name;
-  guint n = 0;
 
   g_assert_nonnull (proc);
   while ((name = g_dir_read_name (proc)) != NULL)
     {
       g_autofree char *cwd_link = NULL;
       g_autofree char *cwd = NULL;
-      g_autofree char *stat_path = NULL;
-      g_autofree char *stat = NULL;
-      const char *p;
+      char state;
+      int pid;
 
       if (!g_ascii_isdigit (name[0]))
         continue;
@@ -659,16 +746,21 @@ wc_test_count_processes_in (const char *dir)
       cwd = g_file_read_link (cwd_link, NULL);
       if (cwd == NULL || real == NULL || !g_str_has_prefix (cwd, real))
         continue;
-      stat_path = g_build_filename ("/proc", name, "stat", NULL);
-      if (!g_file_get_contents (stat_path, &stat, NULL, NULL))
+      if (!wc_test_read_proc_stat (name, &state, NULL, NULL, NULL) || state == 'Z')
         continue;
-      p = strrchr (stat, ')');
-      if (p != NULL && p[1] == ' ' && p[2] == 'Z')
-        continue;
-      n++;
+      pid = atoi (name);
+      g_array_append_val (pids, pid);
     }
   g_dir_close (proc);
-  return n;
+  return pids;
+}
+
+guint
+wc_test_count_processes_in (const char *dir)
+{
+  g_autoptr(GArray) pids = wc_test_pids_in (dir);
+
+  return pids->len;
 }
 
 void

@@ -41,11 +41,36 @@ void         wc_test_copy_tree        (const char   *from,
                                        const char   *to,
                                        const char * const *skip);
 
+/* Write contents to dir/relative (relative may be NULL: dir is then the file's path),
+ * creating missing parent directories; asserts success. */
+void         wc_test_write_file       (const char   *dir,
+                                       const char   *relative,
+                                       const char   *contents);
+
+/* wc_test_wait_until() for a condition no main-context event announces (a process exit,
+ * a file appearing): func is checked again every 5 ms until the deadline. */
+gboolean     wc_test_wait_polling     (gboolean    (*func) (gpointer data),
+                                       gpointer      data,
+                                       guint         deadline_ms);
+
 /* Whether the process pid or any process of group pgid exists. */
 gboolean     wc_test_pid_alive        (GPid          pid);
 gboolean     wc_test_pgid_alive       (GPid          pgid);
 /* Whether /proc/self/maps mentions needle. */
 gboolean     wc_test_self_maps_contain (const char  *needle);
+/* Reads /proc/<pid>/stat, pid as named in /proc (decimal text): state (a char such as 'R'
+ * or 'Z'), ppid, pgrp and the kernel's per-process flags, each out argument nullable.
+ * FALSE when there is no such process or the entry is not a process. */
+gboolean     wc_test_read_proc_stat   (const char   *pid,
+                                       char         *state,
+                                       int          *ppid,
+                                       int          *pgrp,
+                                       guint        *flags);
+
+/* The ASAN_OPTIONS value for children that never run a leak check but would pay for the
+ * suite's exact malloc stacks (fast_unwind_on_malloc=0 turned to 1); NULL when ASAN_OPTIONS
+ * asks for no such thing (transfer full). */
+char        *wc_test_fast_unwind_asan_options (void);
 
 
 
@@ -60,8 +85,13 @@ WcTestClient *wc_test_client_connect      (const char   *url,
                                            const char   *origin);
 void          wc_test_client_free         (WcTestClient *client);
 SoupWebsocketConnection *wc_test_client_get_connection (WcTestClient *client);
-/* Send a request {"jsonrpc":"2.0","id":N,"method":M,"params":P} and wait for the response
- * with that id. params_json may be NULL. Returns the whole response object. */
+/* The text of a request {"jsonrpc":"2.0","id":N,"method":M,"params":P}; params_json may be
+ * NULL (no "params" member). */
+char         *wc_test_jsonrpc_request     (int           id,
+                                           const char   *method,
+                                           const char   *params_json);
+/* Send a request (wc_test_jsonrpc_request()) and wait for the response with that id.
+ * params_json may be NULL. Returns the whole response object. */
 JsonNode     *wc_test_client_call         (WcTestClient *client,
                                            const char   *method,
                                            const char   *params_json);
@@ -111,7 +141,10 @@ gboolean      wc_test_port_is_free        (guint         port);
 /* Copy examples/tremolo to a fresh temp dir (without build dirs); returns the project dir. */
 char         *wc_test_copy_example        (void);
 
-/* Number of live processes (not zombies) whose working directory is dir or below it. */
+/* The live processes (not zombies) whose working directory is dir or below it: their pids
+ * as an array of int (transfer full). */
+GArray       *wc_test_pids_in             (const char   *dir);
+/* The number of those processes. */
 guint         wc_test_count_processes_in  (const char   *dir);
 
 /* Before g_test_init(): G_TEST_OPTION_ISOLATE_DIRS moves HOME, so point RUSTUP_HOME and
