@@ -24,14 +24,19 @@
 /**
  * wc_console_init:
  *
- * Sets the locale, binds the gettext domain and sends every GLib log message to stderr so
- * that stdout carries only data. Safe to call more than once.
+ * Sets the locale, binds the gettext domain (to `$WAVECRAFT_LOCALEDIR` when set, else the
+ * installed LOCALEDIR) and sends every GLib log message to stderr so that stdout carries only
+ * data. Safe to call more than once.
  */
 void
 wc_console_init (void)
 {
+  /* WAVECRAFT_LOCALEDIR: translations from a build tree (tests/test-i18n.c). */
+  const char *localedir = g_getenv ("WAVECRAFT_LOCALEDIR");
+
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE,
+                  localedir != NULL && localedir[0] != '\0' ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   g_log_writer_default_set_use_stderr (TRUE);

@@ -102,6 +102,25 @@ fixture_setup (Fixture       *f,
   g_assert_no_error (error);
   g_dbus_connection_set_exit_on_close (f->conn, FALSE);
 
+  /* GTestDBus points the bus's HOME and XDG dirs at /dev/null; activated services get this
+   * test's isolated ones instead, as a desktop session would set them. */
+  {
+    g_autoptr(GVariant) reply = NULL;
+    GVariantBuilder env;
+
+    g_variant_builder_init (&env, G_VARIANT_TYPE ("a{ss}"));
+    g_variant_builder_add (&env, "{ss}", "HOME", g_get_home_dir ());
+    g_variant_builder_add (&env, "{ss}", "XDG_DATA_HOME", g_get_user_data_dir ());
+    g_variant_builder_add (&env, "{ss}", "XDG_CONFIG_HOME", g_get_user_config_dir ());
+    g_variant_builder_add (&env, "{ss}", "XDG_CACHE_HOME", g_get_user_cache_dir ());
+    g_variant_builder_add (&env, "{ss}", "XDG_RUNTIME_DIR", g_get_user_runtime_dir ());
+    reply = g_dbus_connection_call_sync (f->conn, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                         "org.freedesktop.DBus", "UpdateActivationEnvironment",
+                                         g_variant_new ("(a{ss})", &env), NULL,
+                                         G_DBUS_CALL_FLAGS_NONE, CALL_MS, NULL, &error);
+    g_assert_no_error (error);
+  }
+
   f->signals = g_ptr_array_new_with_free_func ((GDestroyNotify) recorded_free);
   f->subscription = g_dbus_connection_signal_subscribe (f->conn, APP_ID, NULL, NULL, NULL, NULL,
                                                         G_DBUS_SIGNAL_FLAGS_NONE, on_signal, f,
@@ -465,6 +484,16 @@ test_start_session (Fixture       *f,
   g_assert_cmpstr (dir, ==, wc_project_get_root (p));
   last = get_string_property (f, path, SESSION_IFACE, "LastBuild");
   g_assert_true (g_str_has_prefix (last, "{\"ok\":true,"));
+
+  /* The launcher will list it. */
+  {
+    g_autoptr(GPtrArray) recent = wc_recent_projects_load ();
+
+    g_assert_cmpuint (recent->len, ==, 1);
+    g_assert_cmpstr (((WcRecentProject *) g_ptr_array_index (recent, 0))->root, ==,
+                     wc_project_get_root (p));
+    g_assert_cmpstr (((WcRecentProject *) g_ptr_array_index (recent, 0))->name, ==, "tremolo");
+  }
 
   /* One session per project: starting it again returns the same one. */
   path2 = start_session (f, project (f), &ws_url2, &ui_url2);
@@ -1017,12 +1046,6 @@ test_launcher (Fixture       *f,
 
       json_generator_set_root (gen, pw.reply);
       text = json_generator_to_data (gen, NULL);
-      g_autofree char *envp = g_strdup_printf ("/proc/%d/environ", f->service_pid);
-      g_autofree char *env = NULL;
-      gsize len = 0;
-      g_file_get_contents (envp, &env, &len, NULL);
-      for (gsize i = 0; i < len; i++) if (env[i] == 0) env[i] = '\n';
-      g_printerr ("SERVICE ENV:\n%s\nTEST XDG_DATA_HOME=%s\n", env, g_get_user_data_dir ());
       g_error ("%s is not listed as a stopped recent project: %s", pw.root, text);
     }
   g_assert_nonnull (pw.found);
