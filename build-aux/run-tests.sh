@@ -22,7 +22,10 @@ fi
 # Browser tests drive Debian's chromium with playwright-core (no browser download).
 if [ -f tests/e2e/package-lock.json ] && [ ! -d tests/e2e/node_modules/playwright-core ]; then
   echo "run-tests: installing tests/e2e npm packages"
-  (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+  # `npm install` rather than `npm ci`: the lock pins every version, but the registry mirror
+  # only serves rollup's linux-x64 optional package, and `npm ci` refuses a lock without the
+  # other platforms' entries. `npm install` honours the lock and leaves it unchanged.
+  (cd tests/e2e && npm install --no-audit --no-fund --loglevel=error)
 fi
 
 if [ ! -f "$builddir/build.ninja" ]; then

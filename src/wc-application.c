@@ -252,19 +252,20 @@ run_launcher (WcApplication  *self,
   g_autofree char *url = NULL;
   const GOptionEntry entries[] = { { NULL } };
 
+  g_set_prgname ("wavecraft launcher");
   context = g_option_context_new (_("— open the launcher page"));
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_summary (context,
                                 _("Opens a browser page that lists the recent projects and starts "
                                   "or opens one. This is what the desktop launcher does."));
-  if (!g_option_context_parse (context, &argc, &argv, &error))
+  if (!g_option_context_parse_strv (context, &argv, &error))
     {
       wc_console_error ("%s", error->message);
       wc_console_hint (_("Run “wavecraft launcher --help” for the options."));
       return 1;
     }
-  if (argc > 1)
+  if (g_strv_length (argv) > 1)
     {
       wc_console_error (_("Unexpected argument “%s”"), argv[1]);
       return 1;
@@ -620,8 +621,18 @@ void
 wc_application_unpublish_session (WcApplication *self,
                                   WcSession     *session)
 {
+  GDBusConnection *connection;
+
   g_return_if_fail (WC_IS_APPLICATION (self));
   g_return_if_fail (WC_IS_SESSION (session));
 
   wc_dbus_service_remove_session (self->service, session);
+
+  /* The terminal exits right after this: answer a pending StopSession (its completion is
+   * dispatched from an idle when no loop runs) and make sure the reply left. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  connection = g_application_get_dbus_connection (G_APPLICATION (self));
+  if (connection != NULL && !g_dbus_connection_is_closed (connection))
+    g_dbus_connection_flush_sync (connection, NULL, NULL);
 }

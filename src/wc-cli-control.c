@@ -32,12 +32,19 @@ hint_start (void)
   wc_console_hint (_("Start one with “wavecraft start” in a project directory."));
 }
 
+/* The usage line reads "wavecraft <verb> [OPTION…] [PROJECT_DIR] — <parameter>": GOption
+ * puts the program name first and the G_OPTION_REMAINING placeholder before @parameter. */
 static GOptionContext *
-make_context (const char         *parameter,
+make_context (const char         *verb,
+              const char         *parameter,
               const char         *summary,
               const GOptionEntry *entries)
 {
-  GOptionContext *context = g_option_context_new (parameter);
+  g_autofree char *prgname = g_strconcat ("wavecraft ", verb, NULL);
+  GOptionContext *context;
+
+  g_set_prgname (prgname);
+  context = g_option_context_new (parameter);
 
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (context, summary);
@@ -48,14 +55,14 @@ make_context (const char         *parameter,
 static gboolean
 parse (GOptionContext  *context,
        const char      *verb,
-       int             *argc,
        char          ***argv,
        char          ***rest,
        const char     **dir)
 {
   g_autoptr(GError) error = NULL;
 
-  if (!g_option_context_parse (context, argc, argv, &error))
+  /* The strv variant frees the options it removes (argv is the application's copy). */
+  if (!g_option_context_parse_strv (context, argv, &error))
     {
       wc_console_error ("%s", error->message);
       wc_console_hint (_("Run “wavecraft %s --help” for the options."), verb);
@@ -283,11 +290,11 @@ wc_cli_status (int    argc,
     { NULL }
   };
 
-  context = make_context (_("[PROJECT_DIR] — show the running sessions"),
+  context = make_context ("status", _("— show the running sessions"),
                           _("Shows the Wavecraft sessions running on this desktop: the project, "
                             "its state (idle, building, failed), its URLs and its last build."),
                           entries);
-  if (!parse (context, "status", &argc, &argv, &rest, &dir))
+  if (!parse (context, "status", &argv, &rest, &dir))
     return 1;
 
   sessions = list_sessions (&connection, TRUE);
@@ -522,12 +529,12 @@ wc_cli_rebuild (int    argc,
     { NULL }
   };
 
-  context = make_context (_("[PROJECT_DIR] — rebuild and reload the running engine"),
+  context = make_context ("rebuild", _("— rebuild and reload the running engine"),
                           _("Asks the running session to rebuild the engine and reload its "
                             "parameters, waits for the build and prints its diagnostics in "
                             "gcc’s format with absolute paths."),
                           entries);
-  if (!parse (context, "rebuild", &argc, &argv, &rest, &dir))
+  if (!parse (context, "rebuild", &argv, &rest, &dir))
     return 1;
 
   sessions = list_sessions (&connection, FALSE);
@@ -648,12 +655,12 @@ wc_cli_stop (int    argc,
     { NULL }
   };
 
-  context = make_context (_("[PROJECT_DIR] — stop a running session"),
+  context = make_context ("stop", _("— stop a running session"),
                           _("Stops the session: its build, its UI dev server and its browser "
                             "connections. A session running in a terminal stops as if Ctrl+C "
                             "had been pressed there."),
                           entries);
-  if (!parse (context, "stop", &argc, &argv, &rest, &dir))
+  if (!parse (context, "stop", &argv, &rest, &dir))
     return 1;
   if (opt_all && dir != NULL)
     {

@@ -10,12 +10,15 @@
 #include "config.h"
 
 #include <gio/gio.h>
+#include <errno.h>
 #include <glib/gstdio.h>
+#include <glib-unix.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "wc-dbus-service.h"
-#include "wc-dev-server.h"
 #include "wc-param-host.h"
 #include "wc-project.h"
 #include "wc-recent-projects.h"
@@ -30,11 +33,16 @@
 #define EVENT_MS       20000
 #define EXIT_MS        20000
 
+/* One temporary copy of examples/tremolo for the whole program, made on demand: its first
+ * session builds it from scratch, later ones rebuild incrementally. Tests that break the
+ * engine restore it. */
+static char *shared_project;
+
 typedef struct
 {
   GTestDBus       *bus;
   GDBusConnection *conn;
-  char            *project;       /* temp copy of examples/tremolo, made on demand */
+  const char      *project;       /* shared_project, once a test used it */
   GPtrArray       *signals;       /* Recorded */
   guint            subscription;
   GPid             service_pid;
@@ -141,10 +149,66 @@ process_running (GPid pid)
   return p == NULL || p[1] == '\0' || p[2] != 'Z';
 }
 
+static void
+set_flag (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+}
+
+static gboolean
+on_pidfd (int          fd,
+          GIOCondition condition,
+          gpointer     data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+tick (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Like wc_test_wait_until() for conditions that change without an event in this process
+ * (another process's state): re-checks every 20 ms until the deadline. */
+static gboolean
+wait_polling (gboolean (*func) (gpointer data),
+              gpointer   data,
+              guint      deadline_ms)
+{
+  guint id = g_timeout_add (20, tick, NULL);
+  gboolean ok = wc_test_wait_until (func, data, deadline_ms);
+
+  g_source_remove (id);
+  return ok;
+}
+
 static gboolean
 process_gone (gpointer data)
 {
   return !process_running (GPOINTER_TO_INT (data));
+}
+
+/* Waits for @pid, which the bus started (not our child), to exit: a pidfd becomes readable
+ * when it does. */
+static gboolean
+wait_process_exit (GPid  pid,
+                   guint deadline_ms)
+{
+  int fd = (int) syscall (SYS_pidfd_open, pid, 0);
+  gboolean exited = FALSE;
+  guint id;
+
+  if (fd < 0 && errno == ESRCH)
+    return TRUE;
+  if (fd < 0)
+    return wait_polling (process_gone, GINT_TO_POINTER (pid), deadline_ms);
+  id = g_unix_fd_add (fd, G_IO_IN, on_pidfd, &exited);
+  if (!wc_test_wait_flag (&exited, deadline_ms))
+    g_source_remove (id);
+  close (fd);
+  return exited;
 }
 
 static void
@@ -159,16 +223,11 @@ fixture_teardown (Fixture       *f,
 
   /* Losing its bus, the service stops its sessions and exits. */
   if (f->service_pid > 0)
-    g_assert_true (wc_test_wait_until (process_gone, GINT_TO_POINTER (f->service_pid), EXIT_MS));
+    g_assert_true (wait_process_exit (f->service_pid, EXIT_MS));
 
+  /* Nothing the sessions started (builds, extractors) outlives them. */
   if (f->project != NULL)
-    {
-      g_autofree char *parent = g_path_get_dirname (f->project);
-
-      g_assert_cmpuint (wc_test_count_processes_in (parent), ==, 0);
-      wc_test_rm_rf (parent);
-      g_free (f->project);
-    }
+    g_assert_cmpuint (wc_test_count_processes_in (f->project), ==, 0);
   g_ptr_array_unref (f->signals);
   g_unsetenv ("WAVECRAFT_INACTIVITY_TIMEOUT_MS");
   g_unsetenv ("WAVECRAFT_NO_BROWSER");
@@ -179,8 +238,9 @@ fixture_teardown (Fixture       *f,
 static const char *
 project (Fixture *f)
 {
-  if (f->project == NULL)
-    f->project = wc_test_copy_example ();
+  if (shared_project == NULL)
+    shared_project = wc_test_copy_example ();
+  f->project = shared_project;
   return f->project;
 }
 
@@ -257,6 +317,9 @@ start_session (Fixture     *f,
 
   g_variant_builder_init (&options, G_VARIANT_TYPE ("a{sv}"));
   g_variant_builder_add (&options, "{sv}", "port", g_variant_new_uint32 (0));
+  g_variant_builder_add (&options, "{sv}", "use-cache", g_variant_new_boolean (FALSE));
+  /* Builds only when a test asks: the engine edits below must not race a hot reload. */
+  g_variant_builder_add (&options, "{sv}", "watch", g_variant_new_boolean (FALSE));
   reply = call (f, APP_PATH, MANAGER_IFACE, "StartSessionFull",
                 g_variant_new ("(sa{sv})", dir, &options), G_VARIANT_TYPE ("(oss)"), BUILD_MS,
                 &error);
@@ -394,6 +457,19 @@ break_engine (const char *dir,
     }
   g_file_set_contents (path, fixed, -1, &error);
   g_assert_no_error (error);
+}
+
+/* Waits for @proc to exit with @expected; shows its output when it does not. */
+static void
+assert_exit (WcTestProc *proc,
+             guint       deadline_ms,
+             int         expected)
+{
+  int status = -1000;
+
+  if (!wc_test_proc_wait_exit (proc, deadline_ms, &status) || status != expected)
+    g_error ("wavecraft exited with %d, expected %d.\nstdout:\n%s\nstderr:\n%s", status,
+             expected, wc_test_proc_get_stdout (proc), wc_test_proc_get_stderr (proc));
 }
 
 /* ---- tests ------------------------------------------------------------------------------- */
@@ -644,10 +720,8 @@ test_rebuild (Fixture       *f,
     g_autoptr(WcProject) p = wc_project_open (project (f), NULL);
     g_autofree char *needle = g_strdup_printf ("%s/engine/src/tremolo.c:",
                                                wc_project_get_root (p));
-    int status = 0;
 
-    g_assert_true (wc_test_proc_wait_exit (proc, BUILD_MS, &status));
-    g_assert_cmpint (status, ==, 1);
+    assert_exit (proc, BUILD_MS, 1);
     g_assert_nonnull (strstr (wc_test_proc_get_stderr (proc), needle));
     g_assert_nonnull (strstr (wc_test_proc_get_stderr (proc),
                               "error: Build failed — still serving the last good parameters"));
@@ -659,10 +733,8 @@ test_rebuild (Fixture       *f,
   {
     const char *args[] = { "rebuild", NULL };
     WcTestProc *proc = wc_test_proc_spawn (args, NULL);
-    int status = -1;
 
-    g_assert_true (wc_test_proc_wait_exit (proc, BUILD_MS, &status));
-    g_assert_cmpint (status, ==, 0);
+    assert_exit (proc, BUILD_MS, 0);
     g_assert_nonnull (strstr (wc_test_proc_get_stdout (proc), "Build succeeded in "));
     wc_test_proc_free (proc);
   }
@@ -748,8 +820,12 @@ test_errors (Fixture       *f,
 
   /* A session whose first build fails: BuildFailed, with the compiler's words. */
   break_engine (project (f), TRUE);
-  reply = call (f, APP_PATH, MANAGER_IFACE, "StartSession", g_variant_new ("(s)", project (f)),
+  reply = call (f, APP_PATH, MANAGER_IFACE, "StartSessionFull",
+                g_variant_new_parsed ("(%s, {'port': <uint32 0>, 'use-cache': <false>, "
+                                      "'watch': <false>})",
+                                      project (f)),
                 G_VARIANT_TYPE ("(oss)"), BUILD_MS, &error);
+  break_engine (project (f), FALSE);
   g_assert_true (g_error_matches (error, WC_SESSION_ERROR, WC_SESSION_ERROR_BUILD_FAILED));
   {
     g_autofree char *name = g_dbus_error_get_remote_error (error);
@@ -769,12 +845,6 @@ test_errors (Fixture       *f,
 
     g_assert_cmpstr (text, ==, "([],)");
   }
-}
-
-static void
-set_flag (gpointer data)
-{
-  *(gboolean *) data = TRUE;
 }
 
 static void
@@ -803,8 +873,8 @@ test_inactivity_exit (Fixture       *f,
 
   /* ... and once it stopped, the service exits after the timeout. */
   stop_session (f, path);
-  g_assert_true (wc_test_wait_until (name_lost, f, EXIT_MS));
-  g_assert_true (wc_test_wait_until (process_gone, GINT_TO_POINTER (pid), EXIT_MS));
+  g_assert_true (wait_polling (name_lost, f, EXIT_MS));
+  g_assert_true (wait_process_exit (pid, EXIT_MS));
 }
 
 static void
@@ -817,10 +887,8 @@ test_second_start (Fixture       *f,
   const char *args[] = { "start", project (f), "--no-browser", NULL };
   WcTestProc *proc = wc_test_proc_spawn (args, NULL);
   g_autofree char *stop_hint = NULL;
-  int status = -1;
 
-  g_assert_true (wc_test_proc_wait_exit (proc, EVENT_MS, &status));
-  g_assert_cmpint (status, ==, 0);
+  assert_exit (proc, EVENT_MS, 0);
   g_assert_nonnull (strstr (wc_test_proc_get_stdout (proc),
                             "tremolo is already being served by another Wavecraft process\n"));
   g_assert_nonnull (strstr (wc_test_proc_get_stdout (proc), ws_url));
@@ -853,7 +921,6 @@ test_terminal_session (Fixture       *f,
   const char *args[] = { "start", project (f), "--no-browser", "--port", "0", NULL };
   WcTestProc *term = wc_test_proc_spawn (args, NULL);
   g_autoptr(WcProject) p = wc_project_open (project (f), NULL);
-  int status = -1;
 
   if (!wc_test_wait_until (ready_or_exited, term, BUILD_MS))
     g_error ("wavecraft start did not become ready.\nstdout:\n%s\nstderr:\n%s",
@@ -868,8 +935,7 @@ test_terminal_session (Fixture       *f,
     WcTestProc *proc = wc_test_proc_spawn (status_args, NULL);
     g_autofree char *root = g_strdup_printf ("\"root\" : \"%s\"", wc_project_get_root (p));
 
-    g_assert_true (wc_test_proc_wait_exit (proc, EVENT_MS, &status));
-    g_assert_cmpint (status, ==, 0);
+    assert_exit (proc, EVENT_MS, 0);
     g_assert_nonnull (strstr (wc_test_proc_get_stdout (proc), root));
     g_assert_nonnull (strstr (wc_test_proc_get_stdout (proc), "\"state\" : \"idle\""));
     wc_test_proc_free (proc);
@@ -880,8 +946,7 @@ test_terminal_session (Fixture       *f,
     const char *again[] = { "start", project (f), "--no-browser", NULL };
     WcTestProc *proc = wc_test_proc_spawn (again, NULL);
 
-    g_assert_true (wc_test_proc_wait_exit (proc, EVENT_MS, &status));
-    g_assert_cmpint (status, ==, 0);
+    assert_exit (proc, EVENT_MS, 0);
     g_assert_nonnull (strstr (wc_test_proc_get_stdout (proc), "is already being served"));
     wc_test_proc_free (proc);
   }
@@ -893,13 +958,11 @@ test_terminal_session (Fixture       *f,
     WcTestProc *proc = wc_test_proc_spawn (stop_args, subdir);
     g_autofree char *stopped = g_strdup_printf ("Stopped %s\n", wc_project_get_root (p));
 
-    g_assert_true (wc_test_proc_wait_exit (proc, EXIT_MS, &status));
-    g_assert_cmpint (status, ==, 0);
+    assert_exit (proc, EXIT_MS, 0);
     g_assert_cmpstr (wc_test_proc_get_stdout (proc), ==, stopped);
     wc_test_proc_free (proc);
   }
-  g_assert_true (wc_test_proc_wait_exit (term, EXIT_MS, &status));
-  g_assert_cmpint (status, ==, 0);
+  assert_exit (term, EXIT_MS, 0);
   g_assert_nonnull (strstr (wc_test_proc_get_stdout (term), "Stopping (asked over D-Bus)…"));
   wc_test_proc_free (term);
 }
@@ -921,10 +984,8 @@ test_cli_nothing_running (Fixture       *f,
     {
       const char *args[] = { cases[i].verb, NULL };
       WcTestProc *proc = wc_test_proc_spawn (args, NULL);
-      int status = -1;
 
-      g_assert_true (wc_test_proc_wait_exit (proc, EVENT_MS, &status));
-      g_assert_cmpint (status, ==, cases[i].status);
+      assert_exit (proc, EVENT_MS, cases[i].status);
       g_assert_cmpstr (wc_test_proc_get_stdout (proc), ==, cases[i].out);
       g_assert_cmpstr (wc_test_proc_get_stderr (proc), ==, cases[i].err);
       wc_test_proc_free (proc);
@@ -933,10 +994,8 @@ test_cli_nothing_running (Fixture       *f,
   {
     const char *args[] = { "status", "--json", NULL };
     WcTestProc *proc = wc_test_proc_spawn (args, NULL);
-    int status = -1;
 
-    g_assert_true (wc_test_proc_wait_exit (proc, EVENT_MS, &status));
-    g_assert_cmpint (status, ==, 0);
+    assert_exit (proc, EVENT_MS, 0);
     g_assert_cmpstr (wc_test_proc_get_stdout (proc), ==, "[]\n");
     wc_test_proc_free (proc);
   }
@@ -1019,7 +1078,7 @@ test_launcher (Fixture       *f,
                 g_variant_new_parsed ("(@a{sv} {},)"), NULL, CALL_MS, &error);
   g_assert_no_error (error);
   service_pid (f);
-  g_assert_true (wc_test_wait_until (launcher_url_set, &lw, EVENT_MS));
+  g_assert_true (wait_polling (launcher_url_set, &lw, EVENT_MS));
   g_assert_true (g_str_has_prefix (lw.url, "http://127.0.0.1:"));
 
   page = http_get (lw.url, &status);
@@ -1062,7 +1121,7 @@ test_launcher (Fixture       *f,
     g_assert_cmpstr (json_object_get_string_member (result, "state"), ==, "starting");
   }
   pw.want_running = TRUE;
-  g_assert_true (wc_test_wait_until (project_in_state, &pw, BUILD_MS));
+  g_assert_true (wait_polling (project_in_state, &pw, BUILD_MS));
   ui_body = http_get (json_object_get_string_member (pw.found, "ui_url"), &status);
   g_assert_cmpuint (status, ==, 200);
   g_assert_nonnull (strstr (ui_body, "<html"));
@@ -1098,7 +1157,7 @@ test_launcher (Fixture       *f,
     g_assert_true (json_object_has_member (json_node_get_object (stopped), "result"));
   }
   pw.want_running = FALSE;
-  g_assert_true (wc_test_wait_until (project_in_state, &pw, EXIT_MS));
+  g_assert_true (wait_polling (project_in_state, &pw, EXIT_MS));
 
   g_clear_pointer (&pw.reply, json_node_unref);
   wc_test_client_free (client);
@@ -1110,6 +1169,7 @@ main (int   argc,
       char *argv[])
 {
   g_autofree char *daemon = NULL;
+  int status;
 
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
@@ -1137,5 +1197,13 @@ main (int   argc,
   ADD ("launcher", test_launcher, NULL);
 #undef ADD
 
-  return g_test_run ();
+  status = g_test_run ();
+  if (shared_project != NULL)
+    {
+      g_autofree char *parent = g_path_get_dirname (shared_project);
+
+      wc_test_rm_rf (parent);
+      g_clear_pointer (&shared_project, g_free);
+    }
+  return status;
 }
