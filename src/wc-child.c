@@ -911,9 +911,9 @@ try_complete (WcChild *self)
 
     case STOP_TOO_LARGE:
       g_task_return_new_error (task, WC_CHILD_ERROR, WC_CHILD_ERROR_OUTPUT_TOO_LARGE,
-                               _("‘%s’ wrote more than %" G_GSIZE_FORMAT " bytes of output; "
+                               _("‘%s’ wrote more than %lu bytes of output; "
                                  "its process group was killed"),
-                               self->argv[0], self->max_output);
+                               self->argv[0], (gulong) self->max_output);
       return;
 
     case STOP_NONE:
