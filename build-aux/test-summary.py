@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Summarise a meson testlog.json as `N passed, N failed, N skipped`.
+"""Summarise meson testlog.json files; the last line printed is `N passed, N failed`.
 
 TAP tests are counted by their individual test points (`ok` / `not ok`); a test program
 that crashed or timed out before printing its plan counts as one failure.
@@ -24,7 +24,7 @@ def count(path):
             entry = json.loads(line)
             result = entry.get('result', '')
             p = fl = s = 0
-            for out in (entry.get('stdo') or '').splitlines():
+            for out in (entry.get('stdout') or entry.get('stdo') or '').splitlines():
                 out = out.strip()
                 if NOT_OK.match(out):
                     if TODO.search(out):
@@ -58,7 +58,9 @@ def main():
         except FileNotFoundError:
             totals[1] += 1
             print(f'test-summary: {path} is missing (the build failed?)', file=sys.stderr)
-    print(f'{totals[0]} passed, {totals[1]} failed, {totals[2]} skipped')
+    if totals[2]:
+        print(f'{totals[2]} skipped')
+    print(f'{totals[0]} passed, {totals[1]} failed')
 
 
 if __name__ == '__main__':
