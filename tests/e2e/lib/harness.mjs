@@ -75,6 +75,13 @@ for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP']) {
   });
 }
 export function onCleanup(fn) { cleanups.push(fn); }
+
+/** A fresh temporary directory, removed at cleanup. */
+export function tempDir(prefix) {
+  const dir = makeTempDir(prefix);
+  onCleanup(() => removeTempDir(dir));
+  return dir;
+}
 export async function cleanupAll() {
   while (cleanups.length) {
     const fn = cleanups.pop();
@@ -128,10 +135,20 @@ export function copyExample(name) {
  *   output: () => string, exited: Promise<{code: number|null, signal: string|null}>}>}
  */
 export async function startWavecraft(projectDir, extraArgs = []) {
-  const args = ['start', projectDir, '--no-browser', '--port', '0', ...extraArgs];
+  return runWavecraft(['start', projectDir, '--no-browser', '--port', '0', ...extraArgs], { cwd: projectDir });
+}
+
+/**
+ * Runs `wavecraft <args>` as a real child in its own process group and waits until it prints
+ * an http://127.0.0.1:<port>/ URL. Cleanup stops it (SIGINT, then SIGKILL of the group).
+ * @param {string[]} args
+ * @param {{cwd?: string, env?: Record<string, string>}} [opts] `env` is added to ours
+ */
+export async function runWavecraft(args, { cwd = os.tmpdir(), env = {} } = {}) {
+  const verb = args[0];
   const child = spawn(WAVECRAFT_BIN, args, {
-    cwd: projectDir,
-    env: { ...process.env, NO_COLOR: '1' },
+    cwd,
+    env: { ...process.env, NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -154,12 +171,12 @@ export async function startWavecraft(projectDir, extraArgs = []) {
   });
 
   const m = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => finish(new Error(`wavecraft start printed no http://127.0.0.1:<port>/ URL within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
+    const timer = setTimeout(() => finish(new Error(`wavecraft ${verb} printed no http://127.0.0.1:<port>/ URL within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
     const check = () => {
       const found = /http:\/\/127\.0\.0\.1:(\d+)\//.exec(out);
       if (found) finish(null, found);
     };
-    const onExit = ({ code, signal }) => finish(new Error(`wavecraft start exited early (code ${code}, signal ${signal})`));
+    const onExit = ({ code, signal }) => finish(new Error(`wavecraft ${verb} exited early (code ${code}, signal ${signal})`));
     let settled = false;
     function finish(err, found) {
       if (settled) return;
