@@ -1,4 +1,5 @@
-/* test-i18n.c: the command line speaks German under a German locale.
+/* test-i18n.c: the top-level command line (`--version`, `--help`), and that it speaks German
+ * under a German locale.
  *
  * Runs the built binary with LANGUAGE=de and LC_ALL=C.UTF-8 (always installed, unlike
  * de_DE.UTF-8; GNU gettext honours LANGUAGE for any locale but plain "C") and points it at the
@@ -64,6 +65,39 @@ run_wavecraft (const char * const *args,
   g_subprocess_communicate_utf8 (proc, NULL, NULL, &run->out, &run->err, &error);
   g_assert_no_error (error);
   run->status = g_subprocess_get_exit_status (proc);
+}
+
+static void
+test_version (void)
+{
+  const char *args[] = { "--version", NULL };
+  g_auto(Run) en = { 0 };
+
+  run_wavecraft (args, NULL, &en);
+  g_assert_cmpint (en.status, ==, 0);
+  g_assert_cmpstr (en.out, ==, "wavecraft " PACKAGE_VERSION "\n");
+  g_assert_cmpstr (en.err, ==, "");
+}
+
+/* --help lists every subcommand; `extract-params` is internal and hidden from it. */
+static void
+test_help_lists_commands (void)
+{
+  const char *args[] = { "--help", NULL };
+  const char *commands[] = { "start", "create", "status", "rebuild", "stop", "launcher", "help" };
+  g_auto(Run) en = { 0 };
+
+  run_wavecraft (args, NULL, &en);
+  g_assert_cmpint (en.status, ==, 0);
+  g_assert_true (g_str_has_prefix (en.out, "Usage:\n  wavecraft COMMAND [OPTION…]\n\nCommands:\n"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autofree char *line = g_strdup_printf ("\n  %-16s ", commands[i]);
+
+      g_assert_nonnull (strstr (en.out, line));
+    }
+  g_assert_nonnull (strstr (en.out, "  --version        Print the version and exit\n"));
+  g_assert_null (strstr (en.out, "extract-params"));
 }
 
 static void
@@ -135,6 +169,8 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
+  g_test_add_func ("/wavecraft/cli/version", test_version);
+  g_test_add_func ("/wavecraft/cli/help-lists-commands", test_help_lists_commands);
   g_test_add_func ("/wavecraft/i18n/unknown-command", test_unknown_command);
   g_test_add_func ("/wavecraft/i18n/help", test_help);
   g_test_add_func ("/wavecraft/i18n/subcommand-help", test_subcommand_help);
