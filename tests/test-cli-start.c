@@ -349,6 +349,62 @@ test_vite (Fixture       *f,
   wc_test_proc_free (proc);
 }
 
+static gboolean
+file_exists (gpointer path)
+{
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+/* --install runs `npm install` in ui/ before `npm run dev` (a local file: dependency, so no
+ * registry is needed). */
+static void
+test_ui_install (Fixture       *f,
+                 gconstpointer  data)
+{
+  const char *args[] = { "start", f->project, "--no-browser", "--port", "0", "--install", NULL };
+  g_autofree char *ui = g_build_filename (f->project, "ui", NULL);
+  g_autofree char *dep = g_build_filename (ui, "local-dep", NULL);
+  g_autofree char *installed = g_build_filename (ui, "node_modules", "local-dep", "package.json", NULL);
+  g_autofree char *started = g_build_filename (ui, "started", NULL);
+  g_autofree char *npm = g_find_program_in_path ("npm");
+  WcTestProc *proc;
+  int status = -100;
+
+  if (npm == NULL)
+    {
+      g_test_skip ("npm is not installed");
+      return;
+    }
+  g_assert_cmpint (g_mkdir_with_parents (dep, 0755), ==, 0);
+  wc_test_write_file (dep, "package.json", "{ \"name\": \"local-dep\", \"version\": \"1.0.0\" }\n");
+  wc_test_write_file (ui, "package.json",
+                      "{\n  \"name\": \"tremolo-ui\",\n  \"private\": true,\n"
+                      "  \"dependencies\": { \"local-dep\": \"file:./local-dep\" },\n"
+                      "  \"scripts\": { \"dev\": \"node dev.js\" }\n}\n");
+  /* The dev server stand-in records that it ran after the install, then stays up. */
+  wc_test_write_file (ui, "dev.js",
+                      "const fs = require('fs');\n"
+                      "fs.writeFileSync('started', String(fs.existsSync('node_modules/local-dep/package.json')));\n"
+                      "setInterval(() => {}, 1000);\n");
+
+  proc = wc_test_proc_spawn (args, NULL);
+  g_assert_true (wc_test_proc_wait_stdout (proc, "Press Ctrl+C to stop", READY_MS));
+  g_assert_true (wc_test_wait_polling (file_exists, started, READY_MS));
+  g_assert_true (g_file_test (installed, G_FILE_TEST_EXISTS));
+  {
+    g_autofree char *seen = NULL;
+
+    g_assert_true (g_file_get_contents (started, &seen, NULL, NULL));
+    g_assert_cmpstr (seen, ==, "true");
+  }
+
+  wc_test_proc_signal (proc, SIGINT);
+  g_assert_true (wc_test_proc_wait_exit (proc, STOP_MS, &status));
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpuint (wc_test_count_processes_in (f->project), ==, 0);
+  wc_test_proc_free (proc);
+}
+
 static void
 test_ui_dev_server_dies (Fixture       *f,
                          gconstpointer  data)
@@ -421,5 +477,7 @@ main (int   argc,
               test_ui_dev_server_dies, fixture_teardown);
   g_test_add ("/wavecraft/cli-start/ui-not-installed", Fixture, NULL, fixture_setup,
               test_ui_not_installed, fixture_teardown);
+  g_test_add ("/wavecraft/cli-start/ui-install", Fixture, NULL, fixture_setup,
+              test_ui_install, fixture_teardown);
   return g_test_run ();
 }
