@@ -154,45 +154,123 @@ escape_unit (const char *text,
   return unit;
 }
 
-/* Three guards in front of json-glib 1.6, found by fuzzing:
+/* Whether a value may end before text[i]: a delimiter or the end of the text. */
+static gboolean
+ends_value (const char *text,
+            gsize       length,
+            gsize       i)
+{
+  return i >= length || strchr (" \t\n\r,]}", text[i]) != NULL;
+}
+
+/* The end of the RFC 8259 number at text[i], or 0 when there is none (json-glib takes `01`,
+ * `1.`, `.5`, `0x10`). *integer tells whether it has neither fraction nor exponent. */
+static gsize
+scan_number (const char *text,
+             gsize       length,
+             gsize       i,
+             gboolean   *integer)
+{
+  gsize j = i;
+
+  *integer = TRUE;
+  if (text[j] == '-')
+    j++;
+  if (j >= length || !g_ascii_isdigit (text[j]))
+    return 0;
+  if (text[j] == '0')
+    j++;
+  else
+    while (j < length && g_ascii_isdigit (text[j]))
+      j++;
+  if (j < length && text[j] == '.')
+    {
+      *integer = FALSE;
+      if (++j >= length || !g_ascii_isdigit (text[j]))
+        return 0;
+      while (j < length && g_ascii_isdigit (text[j]))
+        j++;
+    }
+  if (j < length && (text[j] == 'e' || text[j] == 'E'))
+    {
+      *integer = FALSE;
+      if (++j < length && (text[j] == '+' || text[j] == '-'))
+        j++;
+      if (j >= length || !g_ascii_isdigit (text[j]))
+        return 0;
+      while (j < length && g_ascii_isdigit (text[j]))
+        j++;
+    }
+  return ends_value (text, length, j) ? j : 0;
+}
+
+/* The end of `true`, `false` or `null` at text[i], or 0. */
+static gsize
+scan_literal (const char *text,
+              gsize       length,
+              gsize       i)
+{
+  static const char *const literals[] = { "true", "false", "null" };
+
+  for (guint k = 0; k < G_N_ELEMENTS (literals); k++)
+    {
+      gsize n = strlen (literals[k]);
+
+      if (length - i >= n && memcmp (text + i, literals[k], n) == 0 &&
+          ends_value (text, length, i + n))
+        return i + n;
+    }
+  return 0;
+}
+
+/* A guard in front of json-glib 1.6, whose GScanner-based parser is lenient and, found by
+ * fuzzing, unsafe on hostile text:
+ * - it takes what RFC 8259 does not: comments, single quotes, `var a =`, a BOM, `01`, `1.`,
+ *   `0x10`, raw control characters in strings, and text after the value (`{} {}`);
  * - it recurses once per nesting level, so a frame of 1 MiB of '[' overflows the stack;
  * - an integer literal beyond 64 bits silently reads as -1 (a value that was never sent);
- * - `\u0000` truncates the string, and a lone surrogate or an octal escape (`\700`, which
- *   GScanner takes) yields invalid UTF-8: refused (Parse error), like every escape JSON
- *   does not define.
- * This scan walks the text once, outside strings, counting brackets and noting integer
- * literals that overflow gint64; it is a guard, not a parser. Such literals get ".0" appended
- * in a copy so that json-glib reads them as the double they are (1e20 stays 1e20 and then
- * fails range checks honestly). Returns FALSE when the nesting is too deep. */
+ * - `\u0000` truncates the string, and a lone surrogate or an octal escape (`\700`) yields
+ *   invalid UTF-8.
+ * This scan checks every token's spelling (numbers, literals, strings and their escapes),
+ * the nesting depth, and that one value fills the text; the grammar between tokens (commas,
+ * colons, which token may follow which) stays json-glib's. Integer literals that overflow
+ * gint64 get ".0" appended in a copy so that json-glib reads them as the double they are
+ * (1e20 stays 1e20 and then fails range checks honestly). Sets JSON_PARSER_ERROR_INVALID_DATA
+ * and returns FALSE on the first fault. */
 static gboolean
 guard_text (const char  *text,
             gsize        length,
             guint        max_depth,
-            GString    **rewritten)
+            GString    **rewritten,
+            GError     **error)
 {
   guint depth = 0;
   gboolean in_string = FALSE;
+  gboolean done = FALSE;   /* a whole top-level value has been read */
   gsize copied = 0;
+  gsize i;
 
   *rewritten = NULL;
-  for (gsize i = 0; i < length; i++)
+  for (i = 0; i < length; i++)
     {
       char c = text[i];
 
       if (in_string)
         {
+          if ((guchar) c < 0x20)
+            goto not_json;
           if (c == '\\' && i + 1 < length && text[i + 1] == 'u')
             {
               guint unit = escape_unit (text, length, i);
 
               if (unit == G_MAXUINT || unit == 0 || (unit >= 0xDC00 && unit <= 0xDFFF))
-                return FALSE;
+                goto bad_escape;
               if (unit >= 0xD800 && unit <= 0xDBFF)
                 {
                   guint low = escape_unit (text, length, i + 6);
 
                   if (low < 0xDC00 || low > 0xDFFF)
-                    return FALSE;
+                    goto bad_escape;
                   i += 6;
                 }
               i += 5;
@@ -200,33 +278,51 @@ guard_text (const char  *text,
           else if (c == '\\')
             {
               /* json-glib also takes GScanner's octal and other escapes; JSON has these. */
-              if (i + 1 >= length || strchr ("\"\\/bfnrt", text[i + 1]) == NULL ||
-                  text[i + 1] == '\0')
-                return FALSE;
+              if (i + 1 >= length || text[i + 1] == '\0' || strchr ("\"\\/bfnrt", text[i + 1]) == NULL)
+                goto bad_escape;
               i++;
             }
           else if (c == '"')
-            in_string = FALSE;
+            {
+              in_string = FALSE;
+              done = depth == 0;
+            }
+          continue;
         }
-      else if (c == '"')
+
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+        continue;
+      if (done)
+        goto not_json;
+      if (c == '"')
         in_string = TRUE;
       else if (c == '[' || c == '{')
         {
           if (++depth > max_depth)
-            return FALSE;
+            {
+              g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
+                           _("The text nests deeper than %u levels"), max_depth);
+              return FALSE;
+            }
         }
-      else if ((c == ']' || c == '}') && depth > 0)
-        depth--;
+      else if (c == ']' || c == '}')
+        {
+          if (depth == 0)
+            goto not_json;
+          done = --depth == 0;
+        }
+      else if (c == ':' || c == ',')
+        ;
       else if (c == '-' || g_ascii_isdigit (c))
         {
-          gsize start = i, end = i + 1;
+          gboolean integer;
+          gsize end = scan_number (text, length, i, &integer);
 
-          while (end < length && g_ascii_isdigit (text[end]))
-            end++;
-          if ((end >= length || (text[end] != '.' && text[end] != 'e' && text[end] != 'E')) &&
-              end - start >= 19)
+          if (end == 0)
+            goto not_json;
+          if (integer && end - i >= 19)
             {
-              g_autofree char *literal = g_strndup (text + start, end - start);
+              g_autofree char *literal = g_strndup (text + i, end - i);
 
               if (!g_ascii_string_to_signed (literal, 10, G_MININT64, G_MAXINT64, NULL, NULL))
                 {
@@ -238,11 +334,36 @@ guard_text (const char  *text,
                 }
             }
           i = end - 1;
+          done = depth == 0;
+        }
+      else
+        {
+          gsize end = scan_literal (text, length, i);
+
+          if (end == 0)
+            goto not_json;
+          i = end - 1;
+          done = depth == 0;
         }
     }
   if (*rewritten != NULL)
     g_string_append_len (*rewritten, text + copied, length - copied);
   return TRUE;
+
+bad_escape:
+  g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
+               _("The text holds an escape JSON does not allow at byte %lu"), (gulong) i);
+  goto fail;
+not_json:
+  g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
+               _("The text is not JSON (RFC 8259) at byte %lu"), (gulong) i);
+fail:
+  if (*rewritten != NULL)
+    {
+      g_string_free (*rewritten, TRUE);
+      *rewritten = NULL;
+    }
+  return FALSE;
 }
 
 /**
@@ -251,10 +372,13 @@ guard_text (const char  *text,
  * @text: the text; need not be NUL-terminated
  * @length: length of @text in bytes
  * @error: set in %JSON_PARSER_ERROR: %JSON_PARSER_ERROR_INVALID_DATA when @text is not
- *   valid UTF-8, nests deeper than %WC_JSON_MAX_DEPTH, or holds `\u0000`, a lone surrogate
- *   or an escape JSON does not define; otherwise json-glib's own error
+ *   valid UTF-8, nests deeper than %WC_JSON_MAX_DEPTH, holds `\u0000`, a lone surrogate or
+ *   an escape JSON does not define, or anything else RFC 8259 does not allow that json-glib
+ *   would take (comments, single quotes, `01`, a BOM, text after the value…); otherwise
+ *   json-glib's own error
  *
- * Parses one JSON value (RFC 8259) with json-glib after a guard pass (see guard_text()).
+ * Parses one JSON value (RFC 8259, strictly) with json-glib after a guard pass (see
+ * guard_text()).
  * Integer literals beyond 64 bits read as doubles.
  *
  * Returns: (transfer full) (nullable): the tree; %NULL with @error set, or %NULL without an
@@ -280,13 +404,8 @@ wc_json_parse (JsonParser  *parser,
                            _("The text is not valid UTF-8"));
       return NULL;
     }
-  if (!guard_text (text, length, WC_JSON_MAX_DEPTH, &rewritten))
-    {
-      g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
-                   _("The text nests deeper than %u levels or holds an escape JSON does not "
-                     "allow"), WC_JSON_MAX_DEPTH);
-      return NULL;
-    }
+  if (!guard_text (text, length, WC_JSON_MAX_DEPTH, &rewritten, error))
+    return NULL;
   if (rewritten != NULL)
     {
       text = rewritten->str;

@@ -16,9 +16,9 @@
  * Requests are parsed by json-glib's JsonParser (one per dispatcher, reused). A single
  * guard pass in front of it (wc_json_parse()) covers what json-glib 1.6 gets wrong with
  * hostile input: unbounded recursion on deep nesting, integers beyond 64 bits read as -1,
- * `\u0000`, lone surrogates and octal escapes that yield truncated or invalid UTF-8.
- * json-glib stays lenient about a few non-JSON forms (comments, single quotes); those still
- * reach no handler unless they form a valid request.
+ * `\u0000`, lone surrogates and octal escapes that yield truncated or invalid UTF-8, and the
+ * non-JSON forms it takes (comments, single quotes, `01`, a BOM, text after the value): all
+ * of these are a Parse error (-32700).
  *
  * Replies are written as text into one GString: the envelope, then the handler appends its
  * `result` text in place. The wire strings below are a contract read by programs
