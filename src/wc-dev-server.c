@@ -34,7 +34,6 @@
 #include "wc-jsonrpc.h"
 #include "wc-meter-source.h"
 #include "wc-param-host.h"
-#include "wc-param-info.h"
 #include "wc-rpc-methods.h"
 
 #define READ_BUFFER_SIZE        (64 * 1024)
@@ -420,12 +419,9 @@ client_leave_open (WcDevServerClient *client)
   if (self->dispatching == client)
     self->dispatching = NULL;
 
-  if (self->meters != NULL)
-    {
-      wc_meter_source_unregister_client (self->meters, client);
-      if (self->n_open == 0)
-        wc_meter_source_set_active (self->meters, FALSE);
-    }
+  wc_meter_source_unregister_client (self->meters, client);
+  if (self->n_open == 0)
+    wc_meter_source_set_active (self->meters, FALSE);
 
   g_queue_push_tail (&self->disconnected, client_ref (client));
   if (self->reap_idle_id == 0)
@@ -522,10 +518,7 @@ client_die (WcDevServerClient *client,
 static gboolean
 on_client_writable (gpointer user_data)
 {
-  WcDevServerClient *client = user_data;
-  g_autoptr(WcDevServerClient) hold = client_ref (client);
-
-  client_flush (client);
+  client_flush (user_data);   /* holds the client itself */
 
   return G_SOURCE_CONTINUE;
 }
@@ -554,19 +547,21 @@ client_update_out_source (WcDevServerClient *client)
       /* a plain socket source when we can: the pollable stream sources are nested GSources
        * whose ready-time juggling wakes the main context up several times per event */
       if (client->socket != NULL)
-        client->out_source = g_socket_create_source (client->socket, G_IO_OUT, NULL);
+        {
+          client->out_source = g_socket_create_source (client->socket, G_IO_OUT, NULL);
+          g_source_set_callback (client->out_source,
+                                 (GSourceFunc) (void (*) (void)) on_client_socket_writable,
+                                 client, NULL);
+        }
       else
-        client->out_source = g_pollable_output_stream_create_source (client->output, NULL);
+        {
+          client->out_source = g_pollable_output_stream_create_source (client->output, NULL);
+          g_source_set_callback (client->out_source,
+                                 (GSourceFunc) (void (*) (void)) on_client_stream_writable,
+                                 client, NULL);
+        }
       g_source_set_static_name (client->out_source, "WcDevServer client output");
       g_source_set_can_recurse (client->out_source, TRUE);
-      if (client->socket != NULL)
-        g_source_set_callback (client->out_source,
-                               (GSourceFunc) (void (*) (void)) on_client_socket_writable,
-                               client, NULL);
-      else
-        g_source_set_callback (client->out_source,
-                               (GSourceFunc) (void (*) (void)) on_client_stream_writable,
-                               client, NULL);
       g_source_attach (client->out_source, g_main_context_get_thread_default ());
     }
   else if (g_queue_is_empty (&client->outq) && client->out_source != NULL)

@@ -10,7 +10,6 @@
 
 #include "wc-json.h"
 #include "wc-jsonrpc.h"
-#include "wc-param-info.h"
 
 /*
  * Requests are parsed by json-glib's JsonParser (one per dispatcher, reused). A single
@@ -126,11 +125,9 @@ JsonNode *
 wc_jsonrpc_parse (const char *text,
                   gsize       length)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-
   g_return_val_if_fail (text != NULL || length == 0, NULL);
 
-  return wc_json_parse (parser, text, length, NULL);
+  return wc_json_parse (NULL, text, length, NULL);
 }
 
 /* ---------------------------------------------------------------------------------------- */

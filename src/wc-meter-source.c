@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "wc-meter-source.h"
-#include "wc-param-info.h"
+#include "wc-json.h"
 
 /* When the main loop was stalled for longer than this, missed synthetic frames are skipped
  * instead of being sent in a burst. */

@@ -154,7 +154,6 @@ wc_param_info_unref (WcParamInfo *info)
   g_free (info);
 }
 
-
 static guint
 n_variants (const WcParamInfo *info)
 {
@@ -741,13 +740,11 @@ wc_param_info_list_parse (const char  *text,
                           gssize       length,
                           GError     **error)
 {
-  g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GPtrArray) list = NULL;
   g_autoptr(GHashTable) seen = NULL;
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(JsonNode) root_owned = NULL;
+  g_autoptr(JsonNode) root = NULL;
   const char *end = NULL;
-  JsonNode *root;
   JsonArray *array;
   guint n;
 
@@ -765,8 +762,7 @@ wc_param_info_list_parse (const char  *text,
       return NULL;
     }
 
-  parser = json_parser_new_immutable ();
-  root_owned = wc_json_parse (parser, text, length, &local_error);
+  root = wc_json_parse (NULL, text, length, &local_error);
   if (local_error != NULL)
     {
       g_set_error (error, WC_PARAM_INFO_ERROR, WC_PARAM_INFO_ERROR_PARSE,
@@ -774,7 +770,6 @@ wc_param_info_list_parse (const char  *text,
       return NULL;
     }
 
-  root = root_owned;
   if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root))
     {
       g_set_error (error, WC_PARAM_INFO_ERROR, WC_PARAM_INFO_ERROR_PARSE,
