@@ -433,46 +433,41 @@ test_cli_invalid_name (void)
   wc_test_proc_free (proc);
 }
 
-static void
-test_cli_missing_name (void)
+/* Command lines that fail with exit status 1 and exactly this stderr. */
+typedef struct
 {
-  const char *args[] = { "create", NULL };
-  int status;
-  WcTestProc *proc = run_to_exit (args, &status);
+  const char *args[4];
+  const char *stderr_text;
+} UsageCase;
 
-  g_assert_cmpint (status, ==, 1);
-  g_assert_cmpstr (wc_test_proc_get_stderr (proc), ==,
-                   "error: Missing the plugin name\n"
-                   "hint: Run “wavecraft create my-plugin”, or “wavecraft create --help” for the "
-                   "options.\n");
-  wc_test_proc_free (proc);
-}
+static const UsageCase usage_missing_name = {
+  { "create", NULL },
+  "error: Missing the plugin name\n"
+  "hint: Run “wavecraft create my-plugin”, or “wavecraft create --help” for the "
+  "options.\n"
+};
 
-static void
-test_cli_two_names (void)
-{
-  const char *args[] = { "create", "a", "b", NULL };
-  int status;
-  WcTestProc *proc = run_to_exit (args, &status);
+static const UsageCase usage_two_names = {
+  { "create", "a", "b", NULL },
+  "error: Expected one plugin name, got 2\n"
+  "hint: Run “wavecraft create --help” for the options.\n"
+};
 
-  g_assert_cmpint (status, ==, 1);
-  g_assert_cmpstr (wc_test_proc_get_stderr (proc), ==,
-                   "error: Expected one plugin name, got 2\n"
-                   "hint: Run “wavecraft create --help” for the options.\n");
-  wc_test_proc_free (proc);
-}
+static const UsageCase usage_unknown_option = {
+  { "create", "a", "--frobnicate", NULL },
+  "error: Unknown option --frobnicate\n"
+  "hint: Run “wavecraft create --help” for the options.\n"
+};
 
 static void
-test_cli_unknown_option (void)
+test_cli_usage_error (gconstpointer data)
 {
-  const char *args[] = { "create", "a", "--frobnicate", NULL };
+  const UsageCase *c = data;
   int status;
-  WcTestProc *proc = run_to_exit (args, &status);
+  WcTestProc *proc = run_to_exit (c->args, &status);
 
   g_assert_cmpint (status, ==, 1);
-  g_assert_cmpstr (wc_test_proc_get_stderr (proc), ==,
-                   "error: Unknown option --frobnicate\n"
-                   "hint: Run “wavecraft create --help” for the options.\n");
+  g_assert_cmpstr (wc_test_proc_get_stderr (proc), ==, c->stderr_text);
   wc_test_proc_free (proc);
 }
 
@@ -701,10 +696,7 @@ test_create_and_start (void)
   check_project (project, "my-gain");
 
   /* It runs as it is. */
-  proc = wc_test_proc_spawn (start_args, NULL);
-  if (!wc_test_proc_wait_stdout (proc, "Press Ctrl+C to stop", READY_MS))
-    g_error ("wavecraft start did not become ready.\nstdout:\n%s\nstderr:\n%s",
-             wc_test_proc_get_stdout (proc), wc_test_proc_get_stderr (proc));
+  proc = wc_test_proc_spawn_ready (start_args, NULL, READY_MS);
   g_assert_nonnull (strstr (wc_test_proc_get_stdout (proc), "Starting my-gain (C engine)"));
   port = wc_test_proc_get_port (proc);
   g_assert_cmpuint (port, >, 0);
@@ -787,9 +779,12 @@ main (int    argc,
   g_test_add_func ("/wavecraft/scaffold/parent-is-file", test_create_parent_is_file);
   g_test_add_func ("/wavecraft/scaffold/invalid-name", test_create_invalid_name);
   g_test_add_func ("/wavecraft/cli-create/invalid-name", test_cli_invalid_name);
-  g_test_add_func ("/wavecraft/cli-create/missing-name", test_cli_missing_name);
-  g_test_add_func ("/wavecraft/cli-create/two-names", test_cli_two_names);
-  g_test_add_func ("/wavecraft/cli-create/unknown-option", test_cli_unknown_option);
+  g_test_add_data_func ("/wavecraft/cli-create/missing-name", &usage_missing_name,
+                        test_cli_usage_error);
+  g_test_add_data_func ("/wavecraft/cli-create/two-names", &usage_two_names,
+                        test_cli_usage_error);
+  g_test_add_data_func ("/wavecraft/cli-create/unknown-option", &usage_unknown_option,
+                        test_cli_usage_error);
   g_test_add_func ("/wavecraft/cli-create/exists", test_cli_exists);
   g_test_add_func ("/wavecraft/cli-create/help", test_cli_help);
   g_test_add_func ("/wavecraft/cli-create/relative", test_cli_relative);

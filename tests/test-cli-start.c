@@ -42,12 +42,8 @@ start_ready (const char *project,
              const char *extra)
 {
   const char *args[] = { "start", project, "--no-browser", "--port", "0", extra, NULL };
-  WcTestProc *proc = wc_test_proc_spawn (args, NULL);
 
-  if (!wc_test_proc_wait_stdout (proc, "Press Ctrl+C to stop", READY_MS))
-    g_error ("wavecraft start did not become ready.\nstdout:\n%s\nstderr:\n%s",
-             wc_test_proc_get_stdout (proc), wc_test_proc_get_stderr (proc));
-  return proc;
+  return wc_test_proc_spawn_ready (args, NULL, READY_MS);
 }
 
 static void
@@ -298,6 +294,17 @@ http_answered (gpointer data)
   return poll->body != NULL;
 }
 
+/* Skips the test when npm is not on PATH; returns TRUE when it did. */
+static gboolean
+skip_without_npm (void)
+{
+  g_autofree char *npm = g_find_program_in_path ("npm");
+
+  if (npm == NULL)
+    g_test_skip ("npm is not installed");
+  return npm == NULL;
+}
+
 static void
 test_vite (Fixture       *f,
            gconstpointer  data)
@@ -313,9 +320,9 @@ test_vite (Fixture       *f,
   guint ui_port;
   int status = -100;
 
-  g_autofree char *npm = g_find_program_in_path ("npm");
-
-  if (!g_file_test (vite, G_FILE_TEST_EXISTS) || npm == NULL)
+  if (skip_without_npm ())
+    return;
+  if (!g_file_test (vite, G_FILE_TEST_EXISTS))
     {
       g_test_skip ("vite is not installed in tests/e2e/node_modules (run build-aux/run-tests.sh)");
       return;
@@ -325,8 +332,7 @@ test_vite (Fixture       *f,
   ui_port = free_port ();
   ui_port_text = g_strdup_printf ("%u", ui_port);
   args[6] = ui_port_text;
-  proc = wc_test_proc_spawn (args, NULL);
-  g_assert_true (wc_test_proc_wait_stdout (proc, "Press Ctrl+C to stop", READY_MS));
+  proc = wc_test_proc_spawn_ready (args, NULL, READY_MS);
   g_assert_nonnull (strstr (wc_test_proc_get_stdout (proc), ui_port_text));
 
   /* Vite serves on --port with --strictPort, and sees VITE_WS_URL. */
@@ -366,16 +372,11 @@ test_ui_install (Fixture       *f,
   g_autofree char *dep = g_build_filename (ui, "local-dep", NULL);
   g_autofree char *installed = g_build_filename (ui, "node_modules", "local-dep", "package.json", NULL);
   g_autofree char *started = g_build_filename (ui, "started", NULL);
-  g_autofree char *npm = g_find_program_in_path ("npm");
   WcTestProc *proc;
   int status = -100;
 
-  if (npm == NULL)
-    {
-      g_test_skip ("npm is not installed");
-      return;
-    }
-  g_assert_cmpint (g_mkdir_with_parents (dep, 0755), ==, 0);
+  if (skip_without_npm ())
+    return;
   wc_test_write_file (dep, "package.json", "{ \"name\": \"local-dep\", \"version\": \"1.0.0\" }\n");
   wc_test_write_file (ui, "package.json",
                       "{\n  \"name\": \"tremolo-ui\",\n  \"private\": true,\n"
@@ -387,8 +388,7 @@ test_ui_install (Fixture       *f,
                       "fs.writeFileSync('started', String(fs.existsSync('node_modules/local-dep/package.json')));\n"
                       "setInterval(() => {}, 1000);\n");
 
-  proc = wc_test_proc_spawn (args, NULL);
-  g_assert_true (wc_test_proc_wait_stdout (proc, "Press Ctrl+C to stop", READY_MS));
+  proc = wc_test_proc_spawn_ready (args, NULL, READY_MS);
   g_assert_true (wc_test_wait_polling (file_exists, started, READY_MS));
   g_assert_true (g_file_test (installed, G_FILE_TEST_EXISTS));
   {
@@ -415,13 +415,8 @@ test_ui_dev_server_dies (Fixture       *f,
   WcTestProc *proc;
   int status = -100;
 
-  g_autofree char *npm = g_find_program_in_path ("npm");
-
-  if (npm == NULL)
-    {
-      g_test_skip ("npm is not installed");
-      return;
-    }
+  if (skip_without_npm ())
+    return;
   ui = make_ui (f, "node die.js");
   wc_test_write_file (ui, "die.js", "process.exit(3);\n");
   proc = wc_test_proc_spawn (args, NULL);

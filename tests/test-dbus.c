@@ -82,6 +82,23 @@ on_signal (GDBusConnection *connection,
   g_ptr_array_add (f->signals, r);
 }
 
+/* A call to the bus itself (org.freedesktop.DBus); asserts success. */
+static GVariant *
+bus_call (Fixture            *f,
+          const char         *method,
+          GVariant           *params,
+          const GVariantType *reply_type)
+{
+  g_autoptr(GError) error = NULL;
+  GVariant *reply = g_dbus_connection_call_sync (f->conn, "org.freedesktop.DBus",
+                                                 "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                                                 method, params, reply_type,
+                                                 G_DBUS_CALL_FLAGS_NONE, CALL_MS, NULL, &error);
+
+  g_assert_no_error (error);
+  return reply;
+}
+
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
@@ -122,11 +139,7 @@ fixture_setup (Fixture       *f,
     g_variant_builder_add (&env, "{ss}", "XDG_CONFIG_HOME", g_get_user_config_dir ());
     g_variant_builder_add (&env, "{ss}", "XDG_CACHE_HOME", g_get_user_cache_dir ());
     g_variant_builder_add (&env, "{ss}", "XDG_RUNTIME_DIR", g_get_user_runtime_dir ());
-    reply = g_dbus_connection_call_sync (f->conn, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                         "org.freedesktop.DBus", "UpdateActivationEnvironment",
-                                         g_variant_new ("(a{ss})", &env), NULL,
-                                         G_DBUS_CALL_FLAGS_NONE, CALL_MS, NULL, &error);
-    g_assert_no_error (error);
+    reply = bus_call (f, "UpdateActivationEnvironment", g_variant_new ("(a{ss})", &env), NULL);
   }
 
   f->signals = g_ptr_array_new_with_free_func ((GDestroyNotify) recorded_free);
@@ -138,15 +151,11 @@ fixture_setup (Fixture       *f,
 static gboolean
 process_running (GPid pid)
 {
-  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
-  g_autofree char *stat = NULL;
-  const char *p;
+  g_autofree char *name = g_strdup_printf ("%d", pid);
+  char state;
 
-  if (!g_file_get_contents (path, &stat, NULL, NULL))
-    return FALSE;
-  /* "pid (comm) S ...": a zombie (Z) has exited; reaping it is the bus's business. */
-  p = strrchr (stat, ')');
-  return p == NULL || p[1] == '\0' || p[2] != 'Z';
+  /* A zombie (Z) has exited; reaping it is the bus's business. */
+  return wc_test_read_proc_stat (name, &state, NULL, NULL, NULL) && state != 'Z';
 }
 
 static void
@@ -162,26 +171,6 @@ on_pidfd (int          fd,
 {
   *(gboolean *) data = TRUE;
   return G_SOURCE_REMOVE;
-}
-
-static gboolean
-tick (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Like wc_test_wait_until() for conditions that change without an event in this process
- * (another process's state): re-checks every 20 ms until the deadline. */
-static gboolean
-wait_polling (gboolean (*func) (gpointer data),
-              gpointer   data,
-              guint      deadline_ms)
-{
-  guint id = g_timeout_add (20, tick, NULL);
-  gboolean ok = wc_test_wait_until (func, data, deadline_ms);
-
-  g_source_remove (id);
-  return ok;
 }
 
 static gboolean
@@ -203,7 +192,7 @@ wait_process_exit (GPid  pid,
   if (fd < 0 && errno == ESRCH)
     return TRUE;
   if (fd < 0)
-    return wait_polling (process_gone, GINT_TO_POINTER (pid), deadline_ms);
+    return wc_test_wait_polling (process_gone, GINT_TO_POINTER (pid), deadline_ms);
   id = g_unix_fd_add (fd, G_IO_IN, on_pidfd, &exited);
   if (!wc_test_wait_flag (&exited, deadline_ms))
     g_source_remove (id);
@@ -256,22 +245,6 @@ call (Fixture            *f,
 {
   return g_dbus_connection_call_sync (f->conn, APP_ID, path, iface, method, params, reply_type,
                                       G_DBUS_CALL_FLAGS_NONE, timeout_ms, NULL, error);
-}
-
-static GVariant *
-bus_call (Fixture            *f,
-          const char         *method,
-          GVariant           *params,
-          const GVariantType *reply_type)
-{
-  g_autoptr(GError) error = NULL;
-  GVariant *reply = g_dbus_connection_call_sync (f->conn, "org.freedesktop.DBus",
-                                                 "/org/freedesktop/DBus", "org.freedesktop.DBus",
-                                                 method, params, reply_type,
-                                                 G_DBUS_CALL_FLAGS_NONE, CALL_MS, NULL, &error);
-
-  g_assert_no_error (error);
-  return reply;
 }
 
 static gboolean
@@ -873,7 +846,7 @@ test_inactivity_exit (Fixture       *f,
 
   /* ... and once it stopped, the service exits after the timeout. */
   stop_session (f, path);
-  g_assert_true (wait_polling (name_lost, f, EXIT_MS));
+  g_assert_true (wc_test_wait_polling (name_lost, f, EXIT_MS));
   g_assert_true (wait_process_exit (pid, EXIT_MS));
 }
 
@@ -906,25 +879,13 @@ test_second_start (Fixture       *f,
   stop_session (f, path);
 }
 
-static gboolean
-ready_or_exited (gpointer data)
-{
-  WcTestProc *proc = data;
-
-  return strstr (wc_test_proc_get_stdout (proc), "Press Ctrl+C to stop") != NULL;
-}
-
 static void
 test_terminal_session (Fixture       *f,
                        gconstpointer  data)
 {
   const char *args[] = { "start", project (f), "--no-browser", "--port", "0", NULL };
-  WcTestProc *term = wc_test_proc_spawn (args, NULL);
   g_autoptr(WcProject) p = wc_project_open (project (f), NULL);
-
-  if (!wc_test_wait_until (ready_or_exited, term, BUILD_MS))
-    g_error ("wavecraft start did not become ready.\nstdout:\n%s\nstderr:\n%s",
-             wc_test_proc_get_stdout (term), wc_test_proc_get_stderr (term));
+  WcTestProc *term = wc_test_proc_spawn_ready (args, NULL, BUILD_MS);
 
   /* The terminal's process is the primary instance: it publishes its session. */
   g_assert_true (name_has_owner (f));
@@ -1078,7 +1039,7 @@ test_launcher (Fixture       *f,
                 g_variant_new_parsed ("(@a{sv} {},)"), NULL, CALL_MS, &error);
   g_assert_no_error (error);
   service_pid (f);
-  g_assert_true (wait_polling (launcher_url_set, &lw, EVENT_MS));
+  g_assert_true (wc_test_wait_polling (launcher_url_set, &lw, EVENT_MS));
   g_assert_true (g_str_has_prefix (lw.url, "http://127.0.0.1:"));
 
   page = http_get (lw.url, &status);
@@ -1121,7 +1082,7 @@ test_launcher (Fixture       *f,
     g_assert_cmpstr (json_object_get_string_member (result, "state"), ==, "starting");
   }
   pw.want_running = TRUE;
-  g_assert_true (wait_polling (project_in_state, &pw, BUILD_MS));
+  g_assert_true (wc_test_wait_polling (project_in_state, &pw, BUILD_MS));
   ui_body = http_get (json_object_get_string_member (pw.found, "ui_url"), &status);
   g_assert_cmpuint (status, ==, 200);
   g_assert_nonnull (strstr (ui_body, "<html"));
@@ -1157,7 +1118,7 @@ test_launcher (Fixture       *f,
     g_assert_true (json_object_has_member (json_node_get_object (stopped), "result"));
   }
   pw.want_running = FALSE;
-  g_assert_true (wait_polling (project_in_state, &pw, EXIT_MS));
+  g_assert_true (wc_test_wait_polling (project_in_state, &pw, EXIT_MS));
 
   g_clear_pointer (&pw.reply, json_node_unref);
   wc_test_client_free (client);

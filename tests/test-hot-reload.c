@@ -74,6 +74,21 @@ edit_source (Fixture    *f,
   write_plain (f->source, edited);
 }
 
+/* `wavecraft start` watching project (short debounce, no cache), once it is ready, and a
+ * client connected to it in *client. */
+static WcTestProc *
+start_watching (const char    *project,
+                WcTestClient **client)
+{
+  const char *args[] = { "start", project, "--no-browser", "--port", "0", "--debounce", "20",
+                         "--no-cache", NULL };
+  WcTestProc *proc = wc_test_proc_spawn_ready (args, NULL, READY_MS);
+  g_autofree char *url = g_strdup_printf ("ws://127.0.0.1:%u", wc_test_proc_get_port (proc));
+
+  *client = wc_test_client_connect (url, NULL);
+  return proc;
+}
+
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
@@ -81,9 +96,6 @@ fixture_setup (Fixture       *f,
   const char *extra_meson = data;
   g_autofree char *text = NULL;
   g_autofree char *unsized = NULL;
-  g_autofree char *port_url = NULL;
-  const char *args[] = { "start", NULL, "--no-browser", "--port", "0", "--debounce", "20",
-                         "--no-cache", NULL };
 
   f->project = wc_test_copy_example ();
   f->source = g_build_filename (f->project, "engine", "src", "tremolo.c", NULL);
@@ -107,13 +119,7 @@ fixture_setup (Fixture       *f,
       write_plain (meson_path, more);
     }
 
-  args[1] = f->project;
-  f->proc = wc_test_proc_spawn (args, NULL);
-  if (!wc_test_proc_wait_stdout (f->proc, "Press Ctrl+C to stop", READY_MS))
-    g_error ("not ready:\n%s\n%s", wc_test_proc_get_stdout (f->proc),
-             wc_test_proc_get_stderr (f->proc));
-  port_url = g_strdup_printf ("ws://127.0.0.1:%u", wc_test_proc_get_port (f->proc));
-  f->client = wc_test_client_connect (port_url, NULL);
+  f->proc = start_watching (f->project, &f->client);
 }
 
 static void
@@ -527,9 +533,8 @@ test_supersede (Fixture       *f,
       int pgid = g_array_index (first, int, i);
       if (wc_test_pgid_alive (pgid))
         {
-          g_autofree char *cmd = g_strdup ("ps -eo pid,ppid,pgid,stat,cmd");
           g_autofree char *out = NULL;
-          g_spawn_command_line_sync (cmd, &out, NULL, NULL, NULL);
+          g_spawn_command_line_sync ("ps -eo pid,ppid,pgid,stat,cmd", &out, NULL, NULL, NULL);
           g_printerr ("group %d still has:\n%s\n%s\n", pgid, out,
                       wc_test_proc_get_stderr (f->proc));
         }
@@ -559,9 +564,6 @@ test_rust (void)
   g_autofree char *fixture = NULL;
   g_autofree char *lib_rs = NULL;
   g_autofree char *text = NULL;
-  g_autofree char *url = NULL;
-  const char *args[] = { "start", NULL, "--no-browser", "--port", "0", "--debounce", "20",
-                         "--no-cache", NULL };
   g_autoptr(JsonNode) changed = NULL;
   g_autoptr(JsonNode) finished = NULL;
   WcTestProc *proc;
@@ -582,13 +584,8 @@ test_rust (void)
   lib_rs = g_build_filename (project, "engine", "src", "lib.rs", NULL);
   g_assert_true (g_file_get_contents (lib_rs, &text, NULL, NULL));
 
-  args[1] = project;
-  proc = wc_test_proc_spawn (args, NULL);
-  if (!wc_test_proc_wait_stdout (proc, "Press Ctrl+C to stop", READY_MS))
-    g_error ("not ready:\n%s\n%s", wc_test_proc_get_stdout (proc), wc_test_proc_get_stderr (proc));
+  proc = start_watching (project, &client);
   g_assert_nonnull (strstr (wc_test_proc_get_stdout (proc), "(Rust engine)"));
-  url = g_strdup_printf ("ws://127.0.0.1:%u", wc_test_proc_get_port (proc));
-  client = wc_test_client_connect (url, NULL);
 
   /* Add a parameter in the Rust source. */
   {

@@ -631,6 +631,19 @@ wc_test_proc_wait_stderr (WcTestProc *proc,
   return strstr (proc->err->str, needle) != NULL;
 }
 
+WcTestProc *
+wc_test_proc_spawn_ready (const char * const *args,
+                          const char         *cwd,
+                          guint               deadline_ms)
+{
+  WcTestProc *proc = wc_test_proc_spawn (args, cwd);
+
+  if (!wc_test_proc_wait_stdout (proc, "Press Ctrl+C to stop", deadline_ms))
+    g_error ("wavecraft start did not become ready.\nstdout:\n%s\nstderr:\n%s",
+             wc_test_proc_get_stdout (proc), wc_test_proc_get_stderr (proc));
+  return proc;
+}
+
 const char *
 wc_test_proc_get_stdout (WcTestProc *proc)
 {

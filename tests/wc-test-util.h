@@ -114,6 +114,11 @@ typedef struct _WcTestProc WcTestProc;
 /* Spawn WAVECRAFT_BIN with args; stdout and stderr are collected. */
 WcTestProc   *wc_test_proc_spawn          (const char * const *args,
                                            const char         *cwd);
+/* wc_test_proc_spawn(), then wait until stdout says "Press Ctrl+C to stop"; on deadline or
+ * exit first, fails the test (g_error) showing its stdout and stderr. */
+WcTestProc   *wc_test_proc_spawn_ready    (const char * const *args,
+                                           const char         *cwd,
+                                           guint               deadline_ms);
 GPid          wc_test_proc_get_pid        (WcTestProc   *proc);
 /* Wait until stdout contains needle; returns FALSE on deadline or exit. */
 gboolean      wc_test_proc_wait_stdout    (WcTestProc   *proc,
