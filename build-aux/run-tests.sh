@@ -20,7 +20,9 @@ fi
 ./build-aux/install-deps.sh
 
 # Browser tests drive Debian's chromium with playwright-core (no browser download).
-if [ -f tests/e2e/package-lock.json ] && [ ! -d tests/e2e/node_modules/playwright-core ]; then
+# (Again whenever the lock is newer than what node_modules holds.)
+if [ -f tests/e2e/package-lock.json ] &&
+   [ ! tests/e2e/node_modules/.package-lock.json -nt tests/e2e/package-lock.json ]; then
   echo "run-tests: installing tests/e2e npm packages"
   # `npm install` rather than `npm ci`: the lock pins every version, but the registry mirror
   # only serves rollup's linux-x64 optional package, and `npm ci` refuses a lock without the

@@ -69,7 +69,8 @@ test('a folder that is not a project is refused with the exact error', { skip },
   await page.click('#wl-open-form button[type="submit"]');
   const error = page.locator('#wl-open-error');
   await error.waitFor({ state: 'visible' });
-  assert.match(await error.textContent(), new RegExp(`^Not a Wavecraft project: ${notProject.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  const text = await error.textContent();
+  assert.ok(text.startsWith(`Not a Wavecraft project: ${notProject}`), text);
   assert.equal(await page.locator('.wl-project').count(), 0, 'a refused folder is not listed');
 });
 

@@ -71,7 +71,7 @@ process.on('exit', () => {
 for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP']) {
   process.once(sig, () => {
     killChildrenNow('SIGTERM');
-    process.exit(128 + (sig === 'SIGHUP' ? 1 : sig === 'SIGINT' ? 2 : 15));
+    process.exit(128 + os.constants.signals[sig]);
   });
 }
 export function onCleanup(fn) { cleanups.push(fn); }
