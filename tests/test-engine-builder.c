@@ -51,18 +51,15 @@ fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   const char *name = data;
-  g_autofree char *from = NULL;
+  g_autofree char *from = g_strconcat ("tests/fixtures/projects/", name, NULL);
+  g_autofree char *src = wc_test_source_path (from);
   g_autofree char *tmp = wc_test_mkdtemp ();
   char *real = realpath (tmp, NULL);
 
   f->tmp = g_strdup (real);
   free (real);
-  from = g_strconcat ("tests/fixtures/projects/", name, NULL);
-  {
-    g_autofree char *src = wc_test_source_path (from);
-    f->root = g_build_filename (f->tmp, name, NULL);
-    wc_test_copy_tree (src, f->root, NULL);
-  }
+  f->root = g_build_filename (f->tmp, name, NULL);
+  wc_test_copy_tree (src, f->root, NULL);
   f->lines = g_ptr_array_new_with_free_func (g_free);
   fixture_open (f);
 }
@@ -101,6 +98,19 @@ build_ok (Fixture *f)
   g_assert_nonnull (result);
   if (!result->ok)
     g_error ("build failed:\n%s", result->output);
+  return result;
+}
+
+/* A build that completes (no GError) but fails. */
+static WcBuildResult *
+build_failed (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  WcBuildResult *result = build (f, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (result);
+  g_assert_false (result->ok);
   return result;
 }
 
@@ -207,16 +217,12 @@ test_c_syntax_error (Fixture *f, gconstpointer data)
 {
   g_autoptr(WcBuildResult) failed = NULL;
   g_autoptr(WcBuildResult) fixed = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *json = NULL;
   const WcDiagnostic *d;
   guint line;
 
   line = replace_in_file (f, "engine/plugin.c", "return strdup (params);", "return strdup (params)");
-  failed = build (f, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (failed);
-  g_assert_false (failed->ok);
+  failed = build_failed (f);
   g_assert_null (failed->library);
   g_assert_nonnull (strstr (failed->output, "FAILED:"));
   d = find_error (failed);
@@ -242,7 +248,6 @@ test_c_setup_error (Fixture *f, gconstpointer data)
 {
   g_autoptr(WcBuildResult) failed = NULL;
   g_autoptr(WcBuildResult) fixed = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *good = NULL;
   g_autofree char *path = g_build_filename (f->root, "engine", "meson.build", NULL);
   g_autofree char *broken = NULL;
@@ -256,9 +261,7 @@ test_c_setup_error (Fixture *f, gconstpointer data)
   broken = g_strconcat (good, "no_such_function()\n", NULL);
   wc_test_write_file (f->root, "engine/meson.build", broken);
 
-  failed = build (f, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_false (failed->ok);
+  failed = build_failed (f);
   d = find_error (failed);
   g_assert_nonnull (d);
   g_assert_cmpstr (d->file, ==, "engine/meson.build");
@@ -275,7 +278,6 @@ static void
 test_c_no_library (Fixture *f, gconstpointer data)
 {
   g_autoptr(WcBuildResult) result = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *build_dir = g_build_filename (f->root, "engine", "build-wavecraft", NULL);
   g_autofree char *message =
     g_strdup_printf ("The build succeeded but produced no shared library in %s; the engine's "
@@ -285,11 +287,9 @@ test_c_no_library (Fixture *f, gconstpointer data)
   wc_test_write_file (f->root, "engine/meson.build",
                       "project('c-minimal', 'c')\nexecutable('not-a-plugin', 'main.c')\n");
   wc_test_write_file (f->root, "engine/main.c", "int main (void) { return 0; }\n");
-  result = build (f, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_false (result->ok);
+  result = build_failed (f);
   g_assert_null (result->library);
-  g_assert_true (g_str_has_suffix (result->output, message) || strstr (result->output, message) != NULL);
+  g_assert_nonnull (strstr (result->output, message));
   g_assert_cmpuint (result->diagnostics->len, ==, 1);
   d = g_ptr_array_index (result->diagnostics, 0);
   g_assert_null (d->file);
@@ -486,7 +486,6 @@ test_stale_build_dir (Fixture *f, gconstpointer data)
 {
   g_autoptr(WcBuildResult) first = NULL;
   g_autoptr(WcBuildResult) copied = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *copy = g_build_filename (f->tmp, "copy", NULL);
   g_autofree char *expected = g_build_filename (copy, "engine", "build-wavecraft",
                                                 "libc-minimal.so", NULL);
@@ -500,9 +499,7 @@ test_stale_build_dir (Fixture *f, gconstpointer data)
   f->root = g_strdup (copy);
   fixture_open (f);
   replace_in_file (f, "engine/plugin.c", "return strdup (params);", "return strdup (params)");
-  copied = build (f, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_false (copied->ok);
+  copied = build_failed (f);
   d = find_error (copied);
   g_assert_nonnull (d);
   g_assert_cmpstr (d->file, ==, "engine/plugin.c");
@@ -544,7 +541,7 @@ test_c_tool_missing (Fixture *f, gconstpointer data)
 static gboolean
 have_cargo (void)
 {
-  g_autofree char *cargo = g_find_program_in_path ("cargo");
+  g_autofree char *cargo = wc_test_find_cargo ();
 
   if (cargo == NULL)
     {
@@ -561,7 +558,6 @@ test_rust_success (Fixture *f, gconstpointer data)
                                                 "librust_minimal.so", NULL);
   g_autoptr(WcBuildResult) result = NULL;
   g_autoptr(WcBuildResult) failed = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *found = NULL;
   const WcDiagnostic *d;
   guint line;
@@ -578,9 +574,7 @@ test_rust_success (Fixture *f, gconstpointer data)
   g_assert_cmpstr (found, ==, expected);
 
   line = replace_in_file (f, "engine/src/lib.rs", "Ok(s) => s.into_raw(),", "Ok(s) => s.into_raw()");
-  failed = build (f, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_false (failed->ok);
+  failed = build_failed (f);
   d = find_error (failed);
   g_assert_nonnull (d);
   g_assert_cmpstr (d->file, ==, "engine/src/lib.rs");

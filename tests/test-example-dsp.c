@@ -49,6 +49,16 @@ set (Fixture       *f,
   f->vt->set_parameter (f->proc, index, value);
 }
 
+static void
+process (Fixture *f,
+         guint    frames)
+{
+  const float *const in[] = { f->in[0], f->in[1] };
+  float *const out[] = { f->out[0], f->out[1] };
+
+  f->vt->process (f->proc, in, out, 2, frames);
+}
+
 /* Constant input @left / @right, @frames frames, after reset (smoothers settled, LFO at 0). */
 static void
 run_dc (Fixture *f,
@@ -56,16 +66,13 @@ run_dc (Fixture *f,
         float    right,
         guint    frames)
 {
-  const float *const in[] = { f->in[0], f->in[1] };
-  float *const out[] = { f->out[0], f->out[1] };
-
   for (guint i = 0; i < frames; i++)
     {
       f->in[0][i] = left;
       f->in[1][i] = right;
     }
   f->vt->reset (f->proc);
-  f->vt->process (f->proc, in, out, 2, frames);
+  process (f, frames);
 }
 
 /* A 440 Hz-ish test signal (not periodic with the LFO). */
@@ -80,14 +87,14 @@ fill_signal (Fixture *f,
     }
 }
 
+/* fill_signal(), then @frames frames after reset. */
 static void
-process (Fixture *f,
-         guint    frames)
+run_signal (Fixture *f,
+            guint    frames)
 {
-  const float *const in[] = { f->in[0], f->in[1] };
-  float *const out[] = { f->out[0], f->out[1] };
-
-  f->vt->process (f->proc, in, out, 2, frames);
+  fill_signal (f, frames);
+  f->vt->reset (f->proc);
+  process (f, frames);
 }
 
 static void
@@ -142,9 +149,7 @@ test_depth_zero_is_unity (Fixture       *f,
 {
   set (f, TREMOLO_PARAM_DEPTH, 0.0);
   set (f, TREMOLO_PARAM_SHAPE, TREMOLO_SHAPE_SQUARE);
-  fill_signal (f, 1000);
-  f->vt->reset (f->proc);
-  process (f, 1000);
+  run_signal (f, 1000);
   for (guint i = 0; i < 1000; i++)
     {
       g_assert_cmpfloat (f->out[0][i], ==, f->in[0][i]);
@@ -160,9 +165,7 @@ test_bypass_is_identity (Fixture       *f,
   set (f, TREMOLO_PARAM_OUTPUT, -12.0);
   set (f, TREMOLO_PARAM_MODE, TREMOLO_MODE_AUTOPAN);
   set (f, TREMOLO_PARAM_BYPASS, 1.0);
-  fill_signal (f, 1000);
-  f->vt->reset (f->proc);
-  process (f, 1000);
+  run_signal (f, 1000);
   g_assert_cmpmem (f->out[0], 1000 * sizeof (float), f->in[0], 1000 * sizeof (float));
   g_assert_cmpmem (f->out[1], 1000 * sizeof (float), f->in[1], 1000 * sizeof (float));
 
@@ -184,9 +187,7 @@ test_output_gain (Fixture       *f,
   /* -6 dB halves the amplitude (10^(-6/20) = 0.501), +6 dB doubles it */
   set (f, TREMOLO_PARAM_DEPTH, 0.0);
   set (f, TREMOLO_PARAM_OUTPUT, -6.0);
-  fill_signal (f, 512);
-  f->vt->reset (f->proc);
-  process (f, 512);
+  run_signal (f, 512);
   for (guint i = 0; i < 512; i++)
     g_assert_cmpfloat_with_epsilon (f->out[0][i], f->in[0][i] * 0.5011872336272722, 1e-6);
 
@@ -354,9 +355,7 @@ test_reset_restarts (Fixture       *f,
 
   set (f, TREMOLO_PARAM_RATE, 5.5);
   set (f, TREMOLO_PARAM_DEPTH, 70.0);
-  fill_signal (f, 300);
-  f->vt->reset (f->proc);
-  process (f, 300);
+  run_signal (f, 300);
   memcpy (first, f->out[0], 300 * sizeof (float));
   process (f, 300);   /* the LFO moved on: different */
   g_assert_true (memcmp (first, f->out[0], 300 * sizeof (float)) != 0);
@@ -376,9 +375,7 @@ test_block_size_independent (Fixture       *f,
 
   set (f, TREMOLO_PARAM_RATE, 3.3);
   set (f, TREMOLO_PARAM_SHAPE, TREMOLO_SHAPE_TRIANGLE);
-  fill_signal (f, 1000);
-  f->vt->reset (f->proc);
-  process (f, 1000);
+  run_signal (f, 1000);
   memcpy (whole, f->out[0], 1000 * sizeof (float));
 
   f->vt->reset (f->proc);

@@ -111,6 +111,20 @@ extract (WcExtractor   *extractor,
   return wc_extractor_extract_finish (extractor, result, error);
 }
 
+/* Extracts from the fixture library @name, asserting success. */
+static GPtrArray *
+extract_ok (Fixture    *f,
+            const char *name)
+{
+  g_autofree char *lib = wc_test_fixture_path (name);
+  g_autoptr(GError) error = NULL;
+  GPtrArray *list = extract (f->extractor, lib, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (list);
+  return list;
+}
+
 static WcParamInfo *
 param (GPtrArray *list,
        guint      i)
@@ -133,15 +147,11 @@ static void
 test_good (Fixture       *f,
            gconstpointer  data)
 {
-  g_autofree char *lib = wc_test_fixture_path ("libfixture-good.so");
-  g_autoptr(GPtrArray) list = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = extract_ok (f, "libfixture-good.so");
   const char *variants[] = { "Sine", "Triangle", "Square", "Sägezahn ↗", NULL };
   const char *ids[] = { "gain", "freq", "drive", "bypass", "wave", "fine" };
   WcParamInfo *p;
 
-  list = extract (f->extractor, lib, NULL, &error);
-  g_assert_no_error (error);
   g_assert_cmpuint (list->len, ==, G_N_ELEMENTS (ids));
   for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
     g_assert_cmpstr (param (list, i)->id, ==, ids[i]);
@@ -194,30 +204,16 @@ assert_generated (GPtrArray *list,
     }
 }
 
+/* data: the count n, as GUINT_TO_POINTER; the fixture is libfixture-<n>.so. */
 static void
-test_5 (Fixture       *f,
-        gconstpointer  data)
+test_generated (Fixture       *f,
+                gconstpointer  data)
 {
-  g_autofree char *lib = wc_test_fixture_path ("libfixture-5.so");
-  g_autoptr(GPtrArray) list = NULL;
-  g_autoptr(GError) error = NULL;
+  guint n = GPOINTER_TO_UINT (data);
+  g_autofree char *name = g_strdup_printf ("libfixture-%u.so", n);
+  g_autoptr(GPtrArray) list = extract_ok (f, name);
 
-  list = extract (f->extractor, lib, NULL, &error);
-  g_assert_no_error (error);
-  assert_generated (list, 5);
-}
-
-static void
-test_500 (Fixture       *f,
-          gconstpointer  data)
-{
-  g_autofree char *lib = wc_test_fixture_path ("libfixture-500.so");
-  g_autoptr(GPtrArray) list = NULL;
-  g_autoptr(GError) error = NULL;
-
-  list = extract (f->extractor, lib, NULL, &error);
-  g_assert_no_error (error);
-  assert_generated (list, 500);
+  assert_generated (list, n);
 }
 
 static void
@@ -225,12 +221,8 @@ test_huge (Fixture       *f,
            gconstpointer  data)
 {
   /* About 10 MB of JSON on one line: more than any pipe buffer, under the 16 MiB cap. */
-  g_autofree char *lib = wc_test_fixture_path ("libfixture-huge.so");
-  g_autoptr(GPtrArray) list = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = extract_ok (f, "libfixture-huge.so");
 
-  list = extract (f->extractor, lib, NULL, &error);
-  g_assert_no_error (error);
   g_assert_cmpuint (list->len, ==, 20000);
   g_assert_cmpstr (param (list, 19999)->id, ==, "p19999");
   g_assert_cmpuint (strlen (param (list, 0)->name), >=, 440);
@@ -242,12 +234,8 @@ test_print (Fixture       *f,
 {
   /* The plugin prints to stdout from its constructor and from the call: the data channel
    * still carries only the parameters. */
-  g_autofree char *lib = wc_test_fixture_path ("libfixture-print.so");
-  g_autoptr(GPtrArray) list = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = extract_ok (f, "libfixture-print.so");
 
-  list = extract (f->extractor, lib, NULL, &error);
-  g_assert_no_error (error);
   g_assert_cmpuint (list->len, ==, 2);
   g_assert_cmpstr (param (list, 0)->id, ==, "level");
   g_assert_cmpstr (param (list, 0)->unit, ==, "dB");
@@ -262,12 +250,8 @@ test_fork (Fixture       *f,
 {
   /* The plugin leaves a grandchild holding the pipes open: the extraction still completes
    * with the list, and the grandchild dies with the group (checked in tear-down). */
-  g_autofree char *lib = wc_test_fixture_path ("libfixture-fork.so");
-  g_autoptr(GPtrArray) list = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = extract_ok (f, "libfixture-fork.so");
 
-  list = extract (f->extractor, lib, NULL, &error);
-  g_assert_no_error (error);
   g_assert_cmpuint (list->len, ==, 2);
   g_assert_cmpstr (param (list, 0)->id, ==, "level");
   g_assert_cmpstr (param (list, 1)->id, ==, "on");
@@ -277,7 +261,7 @@ typedef struct
 {
   const char       *fixture;
   WcExtractorError  code;
-  const char       *message;   /* %s: the library path, where it appears */
+  const char       *message;   /* %s: the library path, where it appears; no other % */
 } ErrorCase;
 
 static const ErrorCase error_cases[] = {
@@ -319,12 +303,9 @@ assert_error_message (const GError *error,
                       const char   *format,
                       const char   *library)
 {
-  g_autofree char *expected = NULL;
+  /* A format without %s ignores the argument. */
+  g_autofree char *expected = g_strdup_printf (format, library);
 
-  if (strstr (format, "%s") != NULL)
-    expected = g_strdup_printf (format, library);
-  else
-    expected = g_strdup (format);
   g_assert_cmpstr (error->message, ==, expected);
 }
 
@@ -503,10 +484,8 @@ write_fake_bin (const char *dir,
 {
   g_autofree char *contents = g_strconcat ("#!/bin/sh\n", script, "\n", NULL);
   char *path = g_build_filename (dir, "fake-wavecraft", NULL);
-  g_autoptr(GError) error = NULL;
 
-  g_file_set_contents (path, contents, -1, &error);
-  g_assert_no_error (error);
+  wc_test_write_file (dir, "fake-wavecraft", contents);
   g_assert_cmpint (g_chmod (path, 0755), ==, 0);
   return path;
 }
@@ -515,7 +494,7 @@ typedef struct
 {
   const char       *script;
   WcExtractorError  code;
-  const char       *message;  /* %s: the library */
+  const char       *message;  /* %s: the library, where it appears; no other % */
 } FakeCase;
 
 static const FakeCase fake_cases[] = {
@@ -628,8 +607,8 @@ main (int   argc,
   g_test_add ("/wavecraft/extractor/" name, Fixture, data, fixture_set_up, func, \
               fixture_tear_down)
   ADD ("good", test_good, NULL);
-  ADD ("5", test_5, NULL);
-  ADD ("500", test_500, NULL);
+  ADD ("5", test_generated, GUINT_TO_POINTER (5));
+  ADD ("500", test_generated, GUINT_TO_POINTER (500));
   ADD ("huge", test_huge, NULL);
   ADD ("print", test_print, NULL);
   ADD ("fork", test_fork, NULL);

@@ -109,17 +109,48 @@ call_from (Fixture    *f,
   return wc_jsonrpc_handle (f->rpc, client, req, strlen (req));
 }
 
+/* @client: the connection the request comes from (NULL: none). */
+static void
+assert_result_from (Fixture    *f,
+                    gpointer    client,
+                    const char *method,
+                    const char *params,
+                    const char *result)
+{
+  g_autofree char *reply = call_from (f, client, method, params);
+  g_autofree char *want = g_strdup_printf ("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":%s}", result);
+
+  g_test_message ("%s %s", method, params != NULL ? params : "");
+  g_assert_cmpstr (reply, ==, want);
+}
+
+static void
+assert_error_from (Fixture    *f,
+                   gpointer    client,
+                   const char *method,
+                   const char *params,
+                   int         code,
+                   const char *message)
+{
+  g_autofree char *reply = call_from (f, client, method, params);
+  g_autoptr(GString) want = g_string_new (NULL);
+
+  g_string_append_printf (want, "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":%d,\"message\":",
+                          code);
+  wc_json_append_string (want, message);
+  g_string_append (want, "}}");
+  g_test_message ("%s %s", method, params != NULL ? params : "");
+  g_assert_cmpstr (reply, ==, want->str);
+}
+
+/* From client_b, a connection that never registers audio. */
 static void
 assert_result (Fixture    *f,
                const char *method,
                const char *params,
                const char *result)
 {
-  g_autofree char *reply = call_from (f, &f->client_b, method, params);
-  g_autofree char *want = g_strdup_printf ("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":%s}", result);
-
-  g_test_message ("%s %s", method, params != NULL ? params : "");
-  g_assert_cmpstr (reply, ==, want);
+  assert_result_from (f, &f->client_b, method, params, result);
 }
 
 static void
@@ -129,15 +160,7 @@ assert_error (Fixture    *f,
               int         code,
               const char *message)
 {
-  g_autofree char *reply = call_from (f, &f->client_b, method, params);
-  g_autoptr(GString) want = g_string_new (NULL);
-
-  g_string_append_printf (want, "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":%d,\"message\":",
-                          code);
-  wc_json_append_string (want, message);
-  g_string_append (want, "}}");
-  g_test_message ("%s %s", method, params != NULL ? params : "");
-  g_assert_cmpstr (reply, ==, want->str);
+  assert_error_from (f, &f->client_b, method, params, code, message);
 }
 
 static void
@@ -353,18 +376,14 @@ test_audio (Fixture       *f,
   g_assert_false (wc_meter_source_has_audio_source (f->meters));
 
   /* Without a connection there is nothing to register. */
-  g_clear_pointer (&reply, g_free);
-  reply = call_from (f, NULL, "registerAudio",
-                     "{\"client_id\":\"x\",\"sample_rate\":48000,\"buffer_size\":512}");
-  g_assert_cmpstr (reply, ==, "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32603,"
-                   "\"message\":\"Internal error\"}}");
-  g_clear_pointer (&reply, g_free);
+  assert_error_from (f, NULL, "registerAudio",
+                     "{\"client_id\":\"x\",\"sample_rate\":48000,\"buffer_size\":512}",
+                     -32603, "Internal error");
 
   /* Register connection a. */
-  reply = call_from (f, &f->client_a, "registerAudio",
-                     "{\"client_id\":\"dev-audio\",\"sample_rate\":44100.0,\"buffer_size\":256}");
-  g_assert_cmpstr (reply, ==, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"status\":\"registered\"}}");
-  g_clear_pointer (&reply, g_free);
+  assert_result_from (f, &f->client_a, "registerAudio",
+                      "{\"client_id\":\"dev-audio\",\"sample_rate\":44100.0,\"buffer_size\":256}",
+                      "{\"status\":\"registered\"}");
   g_assert_true (wc_meter_source_is_audio_client (f->meters, &f->client_a));
 
   reply = call_from (f, NULL, "getAudioStatus", NULL);
@@ -395,21 +414,16 @@ test_audio (Fixture       *f,
   g_assert_cmpuint (f->frames->len, ==, 1);
 
   /* As a request: {} on success, -32602 for bad params. */
-  g_clear_pointer (&reply, g_free);
-  reply = call_from (f, &f->client_a, "meterUpdate",
-                     "{\"timestamp_us\":2000,\"left_peak\":0.5,\"left_rms\":0.25,"
-                     "\"right_peak\":0.4,\"right_rms\":0.2}");
-  g_assert_cmpstr (reply, ==, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}");
+  assert_result_from (f, &f->client_a, "meterUpdate",
+                      "{\"timestamp_us\":2000,\"left_peak\":0.5,\"left_rms\":0.25,"
+                      "\"right_peak\":0.4,\"right_rms\":0.2}", "{}");
   g_assert_cmpuint (f->frames->len, ==, 2);
-  g_clear_pointer (&reply, g_free);
-  reply = call_from (f, &f->client_a, "meterUpdate", "{\"timestamp_us\":2000}");
-  g_assert_cmpstr (reply, ==, "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32602,"
-                   "\"message\":\"Invalid params: missing left_peak\"}}");
+  assert_error_from (f, &f->client_a, "meterUpdate", "{\"timestamp_us\":2000}", -32602,
+                     "Invalid params: missing left_peak");
   g_assert_cmpuint (f->frames->len, ==, 2);
 
   /* The connection closes: back to synthetic meters. */
   wc_meter_source_unregister_client (f->meters, &f->client_a);
-  g_clear_pointer (&reply, g_free);
   reply = call_from (f, NULL, "getAudioStatus", NULL);
   g_assert_true (g_str_has_prefix (reply, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":"
                                    "{\"status\":{\"phase\":\"disabled\","));
