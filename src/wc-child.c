@@ -158,7 +158,6 @@ wc_child_dispose (GObject *object)
   clear_source (&self->grace_source);
   clear_source (&self->settle_source);
   clear_source (&self->drain_source);
-  clear_source (&self->settle_source);
   g_clear_object (&self->stdout_stream);
   g_clear_object (&self->stderr_stream);
   g_clear_object (&self->io_cancellable);
@@ -843,9 +842,11 @@ on_settle_poll (gpointer user_data)
 {
   WcChild *self = user_data;
 
-  if (group_settled (self) || g_get_monotonic_time () >= self->settle_deadline)
+  gboolean settled = group_settled (self);
+
+  if (settled || g_get_monotonic_time () >= self->settle_deadline)
     {
-      if (!group_settled (self))
+      if (!settled)
         g_debug ("Process group %d still has members %u ms after its leader exited",
                  (int) self->pid, WC_CHILD_SETTLE_MS);
       self->settled = TRUE;
@@ -1018,12 +1019,10 @@ wc_child_wait_async (WcChild             *self,
   pipe_start (self, &self->pipes[1], self->stderr_stream,
               (self->flags & WC_CHILD_FLAGS_CAPTURE_STDERR) != 0);
 
-  /* The child may have exited already (spawn() long before): the watch has fired then. */
+  /* The child may have exited already (spawn() long before): the watch has fired then,
+   * and killed what it left in its group. */
   if (self->reaped)
-    {
-      signal_group (self, SIGKILL);
-      start_drain (self);
-    }
+    start_drain (self);
 
   if (self->timeout_ms > 0)
     {

@@ -372,7 +372,19 @@ unwatch_tree (Worker     *w,
   gboolean removed = FALSE;
   const char *relative = relative_path (w, path);
 
-  if (relative != NULL)
+  g_hash_table_iter_init (&iter, w->monitors);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      const char *dir = key;
+
+      if (strncmp (dir, path, len) == 0 && (dir[len] == '\0' || dir[len] == G_DIR_SEPARATOR))
+        {
+          g_hash_table_iter_remove (&iter);
+          removed = TRUE;
+        }
+    }
+  /* Files are known only below watched directories: none to drop when no watch went. */
+  if (removed && relative != NULL)
     {
       gsize rlen = strlen (relative);
       g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (g_free);
@@ -402,17 +414,6 @@ unwatch_tree (Worker     *w,
         }
     }
 
-  g_hash_table_iter_init (&iter, w->monitors);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    {
-      const char *dir = key;
-
-      if (strncmp (dir, path, len) == 0 && (dir[len] == '\0' || dir[len] == G_DIR_SEPARATOR))
-        {
-          g_hash_table_iter_remove (&iter);
-          removed = TRUE;
-        }
-    }
   if (removed)
     {
       g_debug ("Stopped watching %s", path);
