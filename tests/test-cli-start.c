@@ -4,9 +4,12 @@
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -364,19 +367,11 @@ file_exists (gpointer path)
 /* --install runs `npm install` in ui/ before `npm run dev` (a local file: dependency, so no
  * registry is needed). */
 static void
-test_ui_install (Fixture       *f,
-                 gconstpointer  data)
+make_ui_to_install (Fixture *f)
 {
-  const char *args[] = { "start", f->project, "--no-browser", "--port", "0", "--install", NULL };
   g_autofree char *ui = g_build_filename (f->project, "ui", NULL);
   g_autofree char *dep = g_build_filename (ui, "local-dep", NULL);
-  g_autofree char *installed = g_build_filename (ui, "node_modules", "local-dep", "package.json", NULL);
-  g_autofree char *started = g_build_filename (ui, "started", NULL);
-  WcTestProc *proc;
-  int status = -100;
 
-  if (skip_without_npm ())
-    return;
   wc_test_write_file (dep, "package.json", "{ \"name\": \"local-dep\", \"version\": \"1.0.0\" }\n");
   wc_test_write_file (ui, "package.json",
                       "{\n  \"name\": \"tremolo-ui\",\n  \"private\": true,\n"
@@ -387,22 +382,121 @@ test_ui_install (Fixture       *f,
                       "const fs = require('fs');\n"
                       "fs.writeFileSync('started', String(fs.existsSync('node_modules/local-dep/package.json')));\n"
                       "setInterval(() => {}, 1000);\n");
+}
+
+/* The dev server stand-in started, and saw the installed dependency. */
+static void
+assert_installed_then_started (Fixture *f)
+{
+  g_autofree char *started = g_build_filename (f->project, "ui", "started", NULL);
+  g_autofree char *installed = g_build_filename (f->project, "ui", "node_modules", "local-dep",
+                                                 "package.json", NULL);
+  g_autofree char *seen = NULL;
+
+  g_assert_true (g_file_test (installed, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_get_contents (started, &seen, NULL, NULL));
+  g_assert_cmpstr (seen, ==, "true");
+}
+
+static void
+test_ui_install (Fixture       *f,
+                 gconstpointer  data)
+{
+  const char *args[] = { "start", f->project, "--no-browser", "--port", "0", "--install", NULL };
+  g_autofree char *started = g_build_filename (f->project, "ui", "started", NULL);
+  WcTestProc *proc;
+  int status = -100;
+
+  if (skip_without_npm ())
+    return;
+  make_ui_to_install (f);
 
   proc = wc_test_proc_spawn_ready (args, NULL, READY_MS);
   g_assert_true (wc_test_wait_polling (file_exists, started, READY_MS));
-  g_assert_true (g_file_test (installed, G_FILE_TEST_EXISTS));
-  {
-    g_autofree char *seen = NULL;
-
-    g_assert_true (g_file_get_contents (started, &seen, NULL, NULL));
-    g_assert_cmpstr (seen, ==, "true");
-  }
+  assert_installed_then_started (f);
 
   wc_test_proc_signal (proc, SIGINT);
   g_assert_true (wc_test_proc_wait_exit (proc, STOP_MS, &status));
   g_assert_cmpint (status, ==, 0);
   g_assert_cmpuint (wc_test_count_processes_in (f->project), ==, 0);
   wc_test_proc_free (proc);
+}
+
+/* Reads what the child wrote to the terminal into @out until it holds @needle or the
+ * deadline passes (poll(), no sleeps). */
+static gboolean
+read_tty_until (int         master,
+                GString    *out,
+                const char *needle,
+                guint       deadline_ms)
+{
+  gint64 end = g_get_monotonic_time () + deadline_ms * G_TIME_SPAN_MILLISECOND;
+
+  while (strstr (out->str, needle) == NULL)
+    {
+      struct pollfd pfd = { master, POLLIN, 0 };
+      gint64 left = (end - g_get_monotonic_time ()) / G_TIME_SPAN_MILLISECOND;
+      char buf[4096];
+      ssize_t n;
+
+      if (left <= 0 || poll (&pfd, 1, (int) left) <= 0)
+        return FALSE;
+      n = read (master, buf, sizeof buf);
+      if (n <= 0)
+        return FALSE;
+      g_string_append_len (out, buf, n);
+    }
+  return TRUE;
+}
+
+/* On a terminal, a missing node_modules is asked about; "y" installs and starts. */
+static void
+test_ui_install_asks_on_tty (Fixture       *f,
+                             gconstpointer  data)
+{
+  const char *argv[] = { wc_test_wavecraft_bin (), "start", f->project, "--no-browser",
+                         "--port", "0", NULL };
+  g_autofree char *started = g_build_filename (f->project, "ui", "started", NULL);
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) tty = g_string_new (NULL);
+  int master, slave;
+
+  if (skip_without_npm ())
+    return;
+  make_ui_to_install (f);
+
+  master = posix_openpt (O_RDWR | O_NOCTTY | O_CLOEXEC);
+  g_assert_cmpint (master, >=, 0);
+  g_assert_cmpint (grantpt (master), ==, 0);
+  g_assert_cmpint (unlockpt (master), ==, 0);
+  slave = open (ptsname (master), O_RDWR | O_NOCTTY | O_CLOEXEC);
+  g_assert_cmpint (slave, >=, 0);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_subprocess_launcher_take_stdin_fd (launcher, slave);
+  g_subprocess_launcher_take_stdout_fd (launcher, dup (slave));
+  proc = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  g_clear_object (&launcher);   /* closes our copies of the slave */
+
+  g_assert_true (read_tty_until (master, tty,
+                                 "The UI’s dependencies are not installed. Run “npm install” "
+                                 "in ui/ now? [Y/n] ", READY_MS));
+  g_assert_cmpint (write (master, "y\n", 2), ==, 2);
+  if (!read_tty_until (master, tty, "Press Ctrl+C to stop", READY_MS))
+    g_error ("wavecraft start did not become ready after the answer:\n%s", tty->str);
+  g_assert_true (wc_test_wait_polling (file_exists, started, READY_MS));
+  assert_installed_then_started (f);
+
+  g_subprocess_send_signal (proc, SIGINT);
+  g_subprocess_wait (proc, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
+  g_assert_cmpuint (wc_test_count_processes_in (f->project), ==, 0);
+  close (master);
 }
 
 static void
@@ -474,5 +568,7 @@ main (int   argc,
               test_ui_not_installed, fixture_teardown);
   g_test_add ("/wavecraft/cli-start/ui-install", Fixture, NULL, fixture_setup,
               test_ui_install, fixture_teardown);
+  g_test_add ("/wavecraft/cli-start/ui-install-asks-on-tty", Fixture, NULL, fixture_setup,
+              test_ui_install_asks_on_tty, fixture_teardown);
   return g_test_run ();
 }
